@@ -1,0 +1,30 @@
+"""`site-builder build`: the corpus through every stage, rendered, written atomically."""
+from __future__ import annotations
+
+from typing import TextIO
+
+from .config import Config
+from .model import dumps
+from .pipeline import BuildResult, build_corpus
+from .render.pages import render_site
+from .report import print_summary, report_json
+from .write import OutputRefused, check_out, write_tree
+
+
+def render_and_write(result: BuildResult, cfg: Config) -> None:
+    files = render_site(result, cfg)
+    files.add("_report.json", dumps(report_json(result)))
+    write_tree(cfg.out, files)
+
+
+def build(cfg: Config, log: TextIO, verbose: bool = False) -> int:
+    """Build the site; return the exit status (0 ok, 1 an input failed, 2 refused)."""
+    try:
+        check_out(cfg.out, [cfg.seeds, cfg.content])
+    except OutputRefused as err:
+        print(f"error: {err}", file=log)
+        return 2
+    result = build_corpus(cfg)
+    render_and_write(result, cfg)
+    print_summary(result, log, verbose)
+    return 1 if result.failed else 0

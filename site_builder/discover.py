@@ -1,0 +1,121 @@
+"""Walk seeds/ and content/: the only code that reads input files.
+
+Nothing here follows a symlink, opens a FIFO or a device, or leaves the
+folder it was given; every refusal becomes a Diagnostic naming the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Diagnostic, Severity, diag
+
+STAGE = "discover"
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".mdown", ".text", "")
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input as found: its name relative to seeds/, its bytes, its editorial file."""
+
+    name: str
+    raw: bytes
+    sha256: str
+    editorial_name: str = ""
+    editorial: bytes = b""
+
+
+def discover(seeds: Path, content: Path, max_bytes: int) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
+    """seeds/ -> (inputs sorted by name, diagnostics, names of files skipped before reading)."""
+    inputs: list[InputFile] = []
+    diags: list[Diagnostic] = []
+    skipped: list[str] = []
+    for rel in _walk(seeds, diags):
+        path = seeds / rel
+        problem = _refuse(path, rel, max_bytes)
+        if problem:
+            diags.append(problem)
+            skipped.append(rel)
+            continue
+        raw = _read(path)
+        if raw is None:
+            diags.append(diag(Severity.ERROR, "PATH007", STAGE, "cannot be read", rel))
+            skipped.append(rel)
+            continue
+        ed_name, ed_raw = _editorial(content, rel)
+        inputs.append(InputFile(rel, raw, hashlib.sha256(raw).hexdigest(), ed_name, ed_raw))
+    return inputs, diags, skipped
+
+
+def _walk(root: Path, diags: list[Diagnostic]) -> list[str]:
+    """Regular-looking entries below root, sorted; symlinks reported, never followed."""
+    found: list[str] = []
+    if not root.is_dir():
+        diags.append(diag(Severity.ERROR, "PATH000", STAGE, f"seeds folder not found: {root.name}", str(root.name)))
+        return found
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            rel = (base / d).relative_to(root).as_posix()
+            if d.startswith("."):
+                continue
+            if (base / d).is_symlink():
+                diags.append(diag(Severity.WARNING, "PATH006", STAGE, "symbolic link not followed", rel))
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            rel = (base / f).relative_to(root).as_posix()
+            if f.startswith(".") or f.endswith("~") or f.startswith("#"):
+                diags.append(diag(Severity.DEBUG, "BIN003", STAGE, "hidden or editor file ignored", rel))
+                continue
+            found.append(rel)
+    return sorted(found)
+
+
+def _refuse(path: Path, rel: str, max_bytes: int) -> Diagnostic | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return diag(Severity.ERROR, "PATH007", STAGE, "cannot be read", rel)
+    if stat.S_ISLNK(st.st_mode):
+        return diag(Severity.WARNING, "PATH006", STAGE, "symbolic link not followed", rel)
+    if not stat.S_ISREG(st.st_mode):
+        return diag(Severity.WARNING, "PATH007", STAGE, "not a regular file", rel)
+    if Path(rel).suffix.lower() not in TEXT_SUFFIXES:
+        return diag(Severity.DEBUG, "BIN003", STAGE, f"unsupported file type {Path(rel).suffix!r}", rel)
+    if st.st_size > max_bytes:
+        return diag(Severity.ERROR, "DOS001", STAGE, f"file too large ({st.st_size} bytes > {max_bytes})", rel)
+    return None
+
+
+def _read(path: Path) -> bytes | None:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _editorial(content: Path, rel: str) -> tuple[str, bytes]:
+    """content/<input path without extension>.toml, if the editor wrote one."""
+    stem = rel.rsplit(".", 1)[0] if "." in Path(rel).name else rel
+    candidate = content / f"{stem}.toml"
+    if content.is_dir() and candidate.is_file() and not candidate.is_symlink():
+        raw = _read(candidate)
+        if raw is not None:
+            return candidate.relative_to(content).as_posix(), raw
+    return "", b""

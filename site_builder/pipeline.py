@@ -1,0 +1,170 @@
+"""The build as one readable script: discover -> read -> stages -> corpus -> render -> write.
+
+Each document is processed alone (``process``), behind the single broad
+``except`` of the package: a bug or a hostile input fails that document,
+with its name and stage in the report, and the others go on.
+"""
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+import traceback
+from dataclasses import dataclass, field, replace
+
+from .config import Config
+from .discover import InputFile, discover
+from .model import Diagnostic, Document, Editorial, Severity, Source, diag
+from .stages import CORPUS_STAGES, DOC_STAGES
+from .stages import decode as decode_stage
+from .stages import frontmatter, meta as meta_stage
+from .util.slugs import slugify, unique
+
+
+@dataclass(frozen=True, slots=True)
+class DocResult:
+    """What became of one input: a Document (maybe None) and how it went."""
+
+    name: str
+    sha256: str
+    raw_bytes: int
+    doc: Document | None
+    status: str                      # published | draft | skipped | error
+    diagnostics: tuple[Diagnostic, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class BuildResult:
+    results: list[DocResult]
+    docs: tuple[Document, ...]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.all_diagnostics())
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        out = list(self.diagnostics)
+        for r in self.results:
+            out.extend(r.diagnostics)
+        return out
+
+
+def read_document(name: str, raw: bytes, cfg: Config, editorial: bytes = b"",
+                  editorial_name: str = "") -> tuple[Document | None, tuple[Diagnostic, ...]]:
+    """Raw bytes -> Document with meta and body (before any stage), or None and why."""
+    import hashlib
+
+    decoded = decode_stage.decode(raw, name)
+    diags = decoded.diagnostics
+    if decoded.text is None:
+        return None, diags
+    if not decoded.text.strip():
+        return None, diags + (diag(Severity.ERROR, "BIN002", "read", "empty file", name),)
+    split = frontmatter.split(decoded.text, name, cfg.limits)
+    diags += split.diagnostics
+    if any(d.severity is Severity.ERROR for d in split.diagnostics):
+        return None, diags
+    meta, meta_diags = meta_stage.from_fields(split.fields or {}, name)
+    diags += meta_diags
+    source = Source(name, hashlib.sha256(raw).hexdigest(), len(raw), decoded.encoding)
+    ed, ed_diags = _editorial(editorial, editorial_name)
+    doc = Document(source=source, meta=meta, body=split.body, body_line=split.body_line,
+                   editorial=ed, warnings=diags + ed_diags)
+    doc = _apply_meta_overrides(doc)
+    if not split.body.strip():
+        return doc, diags + (diag(Severity.WARNING, "BIN002", "read", "front matter without a body", name),)
+    return doc, doc.warnings
+
+
+def _editorial(raw: bytes, name: str) -> tuple[Editorial, tuple[Diagnostic, ...]]:
+    if not raw:
+        return Editorial(), ()
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        return Editorial(), (diag(Severity.ERROR, "ED001", "editorial", f"content/{name}: {err}", name),)
+    return Editorial(name, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)), ()
+
+
+def _apply_meta_overrides(doc: Document) -> Document:
+    """content/<stem>.toml [meta] wins over everything the program decided."""
+    fields = doc.editorial.section("meta")
+    if not fields:
+        return doc
+    override, _ = meta_stage.from_fields(fields, doc.source.path)
+    changes = {k: getattr(override, k) for k in override.__dataclass_fields__
+               if k != "extra_json" and k.lower() in {f.lower().replace("translationkey", "translation_key")
+                                                      for f in fields}}
+    return replace(doc, meta=replace(doc.meta, **changes))
+
+
+def run_doc_stages(doc: Document, cfg: Config, stages=DOC_STAGES) -> Document:
+    """All per-document stages in order, then the editor's [meta] table again."""
+    for _name, fn in stages:
+        doc = fn(doc, cfg)
+    return _apply_meta_overrides(doc)
+
+
+def process(item: InputFile, cfg: Config) -> DocResult:
+    """One input through reading and every per-document stage; never raises."""
+    start = time.perf_counter()
+    stage = "read"
+    try:
+        doc, diags = read_document(item.name, item.raw, cfg, item.editorial, item.editorial_name)
+        if doc is None:
+            return DocResult(item.name, item.sha256, len(item.raw), None, "skipped", diags,
+                             time.perf_counter() - start)
+        for stage, fn in DOC_STAGES:
+            doc = fn(doc, cfg)
+        doc = _apply_meta_overrides(doc)
+    except Exception as err:  # the document boundary: a bug fails one document only
+        detail = traceback.format_exc() if cfg.debug else f"{type(err).__name__}: {err}"
+        return DocResult(item.name, item.sha256, len(item.raw), None, "error", (diag(
+            Severity.ERROR, "ROB001", stage, f"internal error in stage {stage}: {detail}", item.name),),
+            time.perf_counter() - start)
+    status = "draft" if doc.meta.draft else "published"
+    return DocResult(item.name, item.sha256, len(item.raw), doc, status, doc.warnings,
+                     time.perf_counter() - start)
+
+
+def assign_slugs(results: list[DocResult]) -> list[DocResult]:
+    """Unique slugs by sorted source path; a requested slug is sanitised, never trusted."""
+    wanted = []
+    for r in results:
+        if r.doc is None:
+            continue
+        m = r.doc.meta
+        wanted.append((r.name, slugify(m.slug or m.title or r.name.rsplit(".", 1)[0], r.sha256[:12])))
+    chosen = unique(wanted)
+    out = []
+    for r in results:
+        if r.doc is None:
+            out.append(r)
+            continue
+        slug = chosen[r.name]
+        diags = r.diagnostics
+        if r.doc.meta.slug and r.doc.meta.slug != slug:
+            diags += (diag(Severity.WARNING, "PATH001", "slug",
+                           f"slug {r.doc.meta.slug[:80]!r} made safe and unique as {slug!r}", r.name),)
+        doc = replace(r.doc, meta=replace(r.doc.meta, slug=slug))
+        out.append(replace(r, doc=doc, diagnostics=diags))
+    return out
+
+
+def build_corpus(cfg: Config) -> BuildResult:
+    """seeds/ -> every Document through every stage (no rendering, no writing)."""
+    inputs, diags, _skipped = discover(cfg.seeds, cfg.content, cfg.limits.max_bytes)
+    results = [process(item, cfg) for item in inputs]
+    results = assign_slugs(results)
+    docs = tuple(r.doc for r in results if r.doc is not None)
+    for name, fn in CORPUS_STAGES:
+        try:
+            docs = fn(docs, cfg)
+        except Exception as err:  # a corpus stage bug must not lose the site
+            diags.append(diag(Severity.ERROR, "ROB002", name, f"internal error: {type(err).__name__}: {err}"))
+    by_name = {d.source.path: d for d in docs}
+    results = [replace(r, doc=by_name.get(r.name, r.doc)) for r in results]
+    return BuildResult(results, docs, diags, inputs)

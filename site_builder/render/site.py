@@ -1,0 +1,100 @@
+"""What the renderer knows about the whole archive: entries, URLs, taxonomies.
+
+Every URL here is relative to the site root and percent-encoded, so that one
+output works from file://, at a host's root and under a sub-path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..model import Document
+from ..util.slugs import slugify
+
+LANG_NAMES = {"zh": "中文", "en": "English", "ja": "日本語", "ko": "한국어", "ru": "Русский"}
+
+# taxonomy key -> (folder, heading, how to read the terms off a Document)
+TAXONOMIES = {
+    "tags": ("tags", "Tags", lambda d: d.meta.tags),
+    "categories": ("categories", "Categories", lambda d: d.meta.categories),
+    "sites": ("sites", "Sources", lambda d: (d.meta.site or d.meta.publisher,) if (d.meta.site or d.meta.publisher) else ()),
+    "authors": ("authors", "Authors", lambda d: d.meta.authors),
+    "languages": ("languages", "Languages", lambda d: d.meta.languages),
+    "years": ("years", "Years", lambda d: (d.meta.date[:4],) if d.meta.date[:4].isdigit() else ()),
+}
+
+
+def article_url(slug: str) -> str:
+    return f"{quote(slug)}/index.html"
+
+
+def term_slug(term: str) -> str:
+    import hashlib
+    return slugify(term, hashlib.sha256(term.encode("utf-8", "replace")).hexdigest()[:10])
+
+
+def term_url(taxonomy: str, term: str) -> str:
+    return f"{TAXONOMIES[taxonomy][0]}/{quote(term_slug(term))}/index.html"
+
+
+def lang_name(code: str) -> str:
+    return LANG_NAMES.get(code.split("-")[0].lower(), code)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A line in a listing."""
+
+    slug: str
+    url: str
+    title: str
+    date: str
+    site: str
+    authors: tuple[str, ...]
+    languages: tuple[str, ...]
+    summary: str
+    lang: str
+
+
+@dataclass(slots=True)
+class Site:
+    docs: dict[str, Document]                 # by slug, every rendered document
+    listed: list[str] = field(default_factory=list)   # slugs in listings, newest first
+
+    @classmethod
+    def from_docs(cls, docs: tuple[Document, ...], drafts: bool) -> "Site":
+        shown = {d.meta.slug: d for d in docs if drafts or not d.meta.draft}
+        listed = [s for s, d in shown.items() if not d.links.canonical or d.links.canonical == s]
+        listed.sort(key=lambda s: (shown[s].meta.date or "0000", shown[s].meta.title, s), reverse=True)
+        return cls(shown, listed)
+
+    def entry(self, slug: str) -> Entry:
+        d = self.docs[slug]
+        return Entry(slug, article_url(slug), d.meta.title or slug, d.meta.date,
+                     d.meta.site or d.meta.publisher, d.meta.authors,
+                     tuple(lang_name(x) for x in d.meta.languages), summary_of(d), d.meta.lang)
+
+    def entries(self, slugs: list[str] | None = None) -> list[Entry]:
+        return [self.entry(s) for s in (self.listed if slugs is None else slugs) if s in self.docs]
+
+    def terms(self, taxonomy: str) -> dict[str, list[str]]:
+        """term -> listed slugs (newest first), terms sorted by name."""
+        read = TAXONOMIES[taxonomy][2]
+        out: dict[str, list[str]] = {}
+        for slug in self.listed:
+            for term in read(self.docs[slug]):
+                if term:
+                    out.setdefault(term, []).append(slug)
+        return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
+
+
+def summary_of(doc: Document, limit: int = 160) -> str:
+    """Front-matter summary, or the opening of the first paragraph."""
+    if doc.meta.summary:
+        return doc.meta.summary[:limit * 2]
+    from ..model import BlockKind
+    for b in doc.blocks:
+        if b.kind in (BlockKind.PARAGRAPH, BlockKind.DEK) and len(b.text) > 40:
+            text = " ".join(b.text.split())
+            return text if len(text) <= limit else text[:limit].rstrip() + "…"
+    return ""
