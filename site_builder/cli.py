@@ -38,14 +38,15 @@ def _site_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", type=Path, default=Path("content"), help="editorial folder (default content/)")
     p.add_argument("--base-url", default="", help="absolute URL of the hosted site (feeds, sitemap)")
     p.add_argument("--drafts", action="store_true", help="publish drafts too, marked as drafts")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes for per-document stages")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="worker processes for per-document stages (0: in this process, no time budget)")
     p.add_argument("--debug", action="store_true", help="tracebacks in the report, for developers")
 
 
 def config_from(args: argparse.Namespace) -> Config:
     return Config(
         seeds=args.seeds, content=args.content, out=getattr(args, "out", Path("public")),
-        base_url=args.base_url, drafts=args.drafts, jobs=max(1, args.jobs), debug=args.debug,
+        base_url=args.base_url, drafts=args.drafts, jobs=max(0, args.jobs), debug=args.debug,
         source_date_epoch=source_date_epoch_from_env(),
     )
 

@@ -156,8 +156,10 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
 
 def build_corpus(cfg: Config) -> BuildResult:
     """seeds/ -> every Document through every stage (no rendering, no writing)."""
+    from .workers import run_all
+
     inputs, diags, _skipped = discover(cfg.seeds, cfg.content, cfg.limits.max_bytes)
-    results = [process(item, cfg) for item in inputs]
+    results = run_all(inputs, cfg)
     results = assign_slugs(results)
     docs = tuple(r.doc for r in results if r.doc is not None)
     for name, fn in CORPUS_STAGES:

@@ -182,8 +182,8 @@ def _site_name(text: str, blocks: list[Block]) -> bool:
     """A short first line that names a site: repeated at the tail, or a site-like name."""
     if len(text) > 30 or len(re.findall(r"\w", text)) < 2 or "\n" in text or re.search(r"[。.!?！？:：]", text):
         return False
-    tail = {b.text.strip() for b in blocks[-12:]}
-    return text in tail or bool(P.SITE_SUFFIX.search(text))
+    tail = {b.text.strip() for b in blocks[max(len(blocks) - 12, HEAD):]}
+    return text in tail or (len(text) <= 12 and bool(P.SITE_SUFFIX.search(text)))
 
 
 def _host(url: str) -> str:

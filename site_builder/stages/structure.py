@@ -103,7 +103,15 @@ def _md_kind(ttype: str, tag: str, text: str, first: int, last: int) -> Raw:
     bold = _BOLD_ONLY.match(text)
     if bold and "\n" not in text and len(bold.group("t")) <= 80:
         return (BlockKind.HEADING, bold.group("t").strip(), first, last, 2, "")
+    if _all_caps_heading(text):
+        return (BlockKind.HEADING, text, first, last, 2, "")
     return (BlockKind.PARAGRAPH, text, first, last, 0, "")
+
+
+def _all_caps_heading(text: str) -> bool:
+    stripped = text.strip()
+    return "\n" not in stripped and bool(_ALLCAPS.match(stripped)) and 2 <= len(stripped.split()) <= 16 \
+        and len(stripped) <= 120 and not stripped.endswith((".", ","))
 
 
 def _text_blocks(body: str) -> list[Raw]:
@@ -145,8 +153,7 @@ def _text_kind(text: str, following: str, first: int, last: int) -> Raw:
     stripped = text.strip()
     if _RULE.match(stripped):
         return (BlockKind.RULE, text, first, last, 0, "")
-    if "\n" not in stripped and _ALLCAPS.match(stripped) and 2 <= len(stripped.split()) <= 16 \
-            and len(stripped) <= 120 and not stripped.endswith((".", ",")):
+    if _all_caps_heading(stripped):
         return (BlockKind.HEADING, text, first, last, 2, "")
     if stripped.startswith((">", "＞")):
         return (BlockKind.QUOTE, text, first, last, 0, "")
