@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     c.add_argument("--explain", action="store_true", help="show every block's decision and reason")
     c.add_argument("--content", type=Path, default=Path("content"), help="editorial folder (default content/)")
+    s = sub.add_parser("snapshot", help="package the built site, originals and models for archiving")
+    _site_args(s)
+    s.add_argument("--out", dest="package", type=Path, help="package file (default snapshot-<format>.zip / .zim)")
+    s.add_argument("--format", choices=("bagit", "zip", "zim"), default="bagit", help="package format (default bagit)")
+    s.add_argument("--images", type=Path, help="folder of local copies of remote images (never fetched)")
+    v = sub.add_parser("verify", help="check every checksum of a snapshot package")
+    v.add_argument("package", type=Path)
     for name, help_text in _EXTRA.items():
         _EXTRA_ARGS[name](sub.add_parser(name, help=help_text))
     return p
@@ -102,9 +109,25 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+    from .snapshot import snapshot
+
+    cfg = replace(config_from(args), images=args.images)
+    default = Path(f"snapshot-{args.format}.{'zim' if args.format == 'zim' else 'zip'}")
+    return snapshot(cfg, args.package or default, args.format, sys.stderr)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    return verify(args.package, sys.stderr)
+
+
 _EXTRA: dict[str, str] = {}
 _EXTRA_ARGS: dict = {}
-_COMMANDS = {"build": cmd_build, "inspect": cmd_inspect, "clean": cmd_clean}
+_COMMANDS = {"build": cmd_build, "inspect": cmd_inspect, "clean": cmd_clean,
+             "snapshot": cmd_snapshot, "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ class Config:
     source_date_epoch: int | None = None   # archived-on date for provenance
     site_title: str = "Reading Archive"
     related_count: int = 4
+    images: Path | None = None             # local copies of remote images (snapshot --images)
     limits: Limits = field(default_factory=Limits)
 
     @property

@@ -146,7 +146,12 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
             continue
         slug = chosen[r.name]
         diags = r.diagnostics
-        if r.doc.meta.slug and r.doc.meta.slug != slug:
+        base = dict(wanted)[r.name]
+        if slug != base:
+            others = sorted(n for n, s in wanted if s.casefold() == base.casefold() and n != r.name)
+            diags += (diag(Severity.WARNING, "PATH003", "slug",
+                           f"slug {base!r} also wanted by {', '.join(others)}; this one is {slug!r}", r.name),)
+        elif r.doc.meta.slug and r.doc.meta.slug != slug:
             diags += (diag(Severity.WARNING, "PATH001", "slug",
                            f"slug {r.doc.meta.slug[:80]!r} made safe and unique as {slug!r}", r.name),)
         doc = replace(r.doc, meta=replace(r.doc.meta, slug=slug))
@@ -154,12 +159,16 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
     return out
 
 
-def build_corpus(cfg: Config) -> BuildResult:
-    """seeds/ -> every Document through every stage (no rendering, no writing)."""
+def build_corpus(cfg: Config, discover_fn=discover, run_fn=None) -> BuildResult:
+    """seeds/ -> every Document through every stage (no rendering, no writing).
+
+    ``discover_fn`` and ``run_fn`` let the incremental cache (cache.py) reuse
+    unchanged inputs and per-document results; the defaults cache nothing.
+    """
     from .workers import run_all
 
-    inputs, diags, _skipped = discover(cfg.seeds, cfg.content, cfg.limits.max_bytes)
-    results = run_all(inputs, cfg)
+    inputs, diags, _skipped = discover_fn(cfg.seeds, cfg.content, cfg.limits.max_bytes)
+    results = (run_fn or run_all)(inputs, cfg)
     results = assign_slugs(results)
     docs = tuple(r.doc for r in results if r.doc is not None)
     for name, fn in CORPUS_STAGES:

@@ -41,6 +41,8 @@ def write_tree(out: Path, files: dict[str, bytes]) -> None:
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{out.name}.staging"
     old = parent / f".{out.name}.old"
+    if old.is_dir() and not out.exists():
+        os.replace(old, out)            # a build killed mid-swap: bring the last site back
     for leftover in (staging, old):
         if leftover.exists():
             shutil.rmtree(leftover)

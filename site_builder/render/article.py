@@ -23,32 +23,51 @@ def note_anchor(note_id: str) -> str:
     return "fn-" + _ANCHOR.sub("_", note_id)[:40]
 
 
-def block_html(block: Block, doc: Document, ref_counter: dict[str, int]) -> Markup:
-    """A block -> its HTML element, markers linked to their notes."""
-    known = {f.id for f in doc.footnotes}
+def block_html(block: Block, doc: Document, ref_counter: dict[str, int],
+               images: dict[str, str] | None = None, sidenotes: dict[str, Markup] | None = None,
+               col: int = 0) -> Markup:
+    """A block -> its HTML element, markers linked to their notes.
+
+    Each cited note is repeated right after its marker as a ``.sidenote``: beside
+    the paragraph on wide screens, an inline expansion on narrow ones (site.js).
+    The copy is aria-hidden with unfocusable links; the marker link to the notes
+    list stays the accessible path.  ``col`` (1 or 2) tags a bilingual block with
+    its reading-language column for the language switch.
+    """
+    if sidenotes is None:
+        sidenotes = sidenote_map(doc)
 
     def marker(mark: Mark, _n: int) -> str:
         label = escape(mark.note)
-        if mark.note not in known:
+        if mark.note not in sidenotes:
             return f'<sup class="fn-ref fn-missing" title="note missing">[{label}]</sup>'
         ref_counter[mark.note] = ref_counter.get(mark.note, 0) + 1
-        ref_id = f"{note_anchor(mark.note)}-ref-{ref_counter[mark.note]}"
-        return (f'<sup class="fn-ref"><a href="#{note_anchor(mark.note)}" id="{ref_id}" '
-                f'role="doc-noteref" aria-label="Note {label}">[{label}]</a></sup>')
+        anchor = note_anchor(mark.note)
+        ref_id = f"{anchor}-ref-{ref_counter[mark.note]}"
+        return (f'<sup class="fn-ref"><a href="#{anchor}" id="{ref_id}" role="doc-noteref" '
+                f'aria-label="Note {label}">[{label}]</a></sup><span class="sidenote" '
+                f'aria-hidden="true"><span class="sidenote-label">{label}</span> {sidenotes[mark.note]}</span>')
 
-    inner = markup.inline(block, doc.format, marker)
+    inner = markup.inline(block, doc.format, marker, images)
     lang = f' lang="{escape(block.lang)}"' if block.lang else ""
-    attrs = f' id="{block.id}" class="blk blk-{block.kind.value}"{lang}'
-    return Markup(_wrap(block, inner, attrs))
+    column = f' data-col="{col}"' if col else ""
+    attrs = f' id="{block.id}" class="blk blk-{block.kind.value}"{lang}{column}'
+    return Markup(_wrap(block, inner, attrs, images))
 
 
-def _wrap(block: Block, inner: Markup, attrs: str) -> str:
+def sidenote_map(doc: Document) -> dict[str, Markup]:
+    """Note id -> its resolved text as HTML for the sidenote copy (links kept out of tab order)."""
+    return {f.id: Markup(str(markup.linkify_text(f.text)).replace("<a href=", '<a tabindex="-1" href='))
+            for f in doc.footnotes}
+
+
+def _wrap(block: Block, inner: Markup, attrs: str, images: dict[str, str] | None = None) -> str:
     kind = block.kind
     if kind is BlockKind.HEADING:
         level = min(max(block.level, 2), 4)
         return f"<h{level}{attrs}>{inner}</h{level}>"
     if kind is BlockKind.IMAGE:
-        return f"<figure{attrs}>{markup.remote_image(block.url, block.text)}</figure>"
+        return f"<figure{attrs}>{markup.remote_image(block.url, block.text, images)}</figure>"
     if kind is BlockKind.CAPTION:
         return f'<p{attrs} role="note">{inner}</p>'
     if kind is BlockKind.RULE:
@@ -61,14 +80,22 @@ def _wrap(block: Block, inner: Markup, attrs: str) -> str:
     return f"<p{attrs}>{inner}</p>"
 
 
-def rows(doc: Document) -> list[dict[str, Any]]:
-    """Blocks in reading order; aligned pairs become two-sided rows."""
-    counter: dict[str, int] = {}
-    html = {b.id: block_html(b, doc, counter) for b in doc.blocks}
+def rows(doc: Document, images: dict[str, str] | None = None,
+         counter: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """Blocks in reading order; aligned pairs become two-sided rows.
+
+    Bilingual rows put the first column's language on side ``a`` whatever the
+    aligner called source, so a reader's column never swaps mid-article; a
+    block standing alone carries ``col`` (1, 2, or 0 for neither language).
+    """
+    counter = {} if counter is None else counter
+    notes_html = sidenote_map(doc)
+    cols = columns(doc)
+    col_of = {b.id: _col(b.lang, cols) for b in doc.blocks}
+    html = {b.id: block_html(b, doc, counter, images, notes_html, col_of[b.id]) for b in doc.blocks}
     lang_of = {b.id: b.lang for b in doc.blocks}
     if doc.layout is Layout.SINGLE or not doc.alignment:
         return [{"pair": False, "html": html[b.id]} for b in doc.blocks]
-    langs = list(doc.meta.languages[:2]) + ["", ""]
     placed: set[str] = set()
     order = {b.id: i for i, b in enumerate(doc.blocks)}
     out: list[dict[str, Any]] = []
@@ -77,16 +104,40 @@ def rows(doc: Document) -> list[dict[str, Any]]:
         if not ids or all(i in placed for i in ids):
             continue
         placed.update(ids)
-        a = Markup("").join(html[i] for i in pair.src if i in html)
-        b = Markup("").join(html[i] for i in pair.tgt if i in html)
-        la = lang_of.get(pair.src[0], langs[0]) if pair.src else langs[0]
-        lb = lang_of.get(pair.tgt[0], langs[1]) if pair.tgt else langs[1]
-        out.append({"pair": True, "a": a, "b": b, "lang_a": la or "und", "lang_b": lb or "und",
-                    "single": not (pair.src and pair.tgt), "key": min(order[i] for i in ids)})
+        src, tgt = [i for i in pair.src if i in html], [i for i in pair.tgt if i in html]
+        if (src and col_of[src[0]] == 2) or (tgt and col_of[tgt[0]] == 1):
+            src, tgt = tgt, src
+        out.append({"pair": True, "a": Markup("").join(html[i] for i in src),
+                    "b": Markup("").join(html[i] for i in tgt),
+                    "lang_a": (lang_of[src[0]] if src else "") or cols[0] or "und",
+                    "lang_b": (lang_of[tgt[0]] if tgt else "") or cols[1] or "und",
+                    "single": not (src and tgt), "key": min(order[i] for i in ids)})
     for b in doc.blocks:
         if b.id not in placed:
             out.append({"pair": False, "html": html[b.id], "key": order[b.id]})
     return out if _alignment_ordered(doc) else sorted(out, key=lambda r: r["key"])
+
+
+def _base(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+def columns(doc: Document) -> tuple[str, str]:
+    """The two reading languages, left column first: the language the aligner's
+    first source block is in, else the order of ``meta.languages``."""
+    langs = [_base(x) for x in doc.meta.languages if x][:2] + ["", ""]
+    lang_of = {b.id: _base(b.lang) for b in doc.blocks}
+    first = next((lang_of.get(p.src[0], "") for p in doc.alignment if p.src and lang_of.get(p.src[0])), "")
+    if first and first == langs[1]:
+        return langs[1], langs[0]
+    return langs[0], langs[1]
+
+
+def _col(lang: str, cols: tuple[str, str]) -> int:
+    base = _base(lang)
+    if not base or not cols[1]:
+        return 0
+    return 1 if base == cols[0] else 2 if base == cols[1] else 0
 
 
 def _alignment_ordered(doc: Document) -> bool:
@@ -95,30 +146,40 @@ def _alignment_ordered(doc: Document) -> bool:
     return all(b.id in covered for b in doc.blocks)
 
 
-def notes(doc: Document) -> list[dict[str, Any]]:
+def notes(doc: Document, counter: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """The notes list; back-links go to every marker ``rows`` rendered (``counter``)."""
+    if counter is None:
+        counter = {}
+        for b in doc.blocks:
+            for m in b.marks:
+                counter[m.note] = counter.get(m.note, 0) + 1
     out = []
-    refs_count: dict[str, int] = {}
-    for b in doc.blocks:
-        for m in b.marks:
-            refs_count[m.note] = refs_count.get(m.note, 0) + 1
     for n, f in enumerate(doc.footnotes, 1):
         anchor = note_anchor(f.id)
         out.append({
             "anchor": anchor, "label": f.id, "number": int(f.id) if f.id.isdigit() else n,
             "html": markup.linkify_text(f.text), "raw": f.raw, "cited": f.cited,
             "same_as": f.same_as, "same_as_anchor": note_anchor(f.same_as) if f.same_as else "",
-            "backrefs": [f"{anchor}-ref-{k}" for k in range(1, refs_count.get(f.id, 0) + 1)],
+            "backrefs": [f"{anchor}-ref-{k}" for k in range(1, counter.get(f.id, 0) + 1)],
         })
     return out
 
 
-def context(doc: Document, site: Site, archived: str) -> dict[str, Any]:
-    """Everything article.html needs for one Document."""
+def context(doc: Document, site: Site, archived: str,
+            images: dict[str, str] | None = None, memo=None) -> dict[str, Any]:
+    """Everything article.html needs for one Document.
+
+    ``memo`` (pages.NoMemo or cache.RenderMemo) may reuse the rendered body
+    of an unchanged Document: it is the costly part of a page.
+    """
     m = doc.meta
     slug = m.slug
     listed = site.listed
     idx = listed.index(slug) if slug in listed else -1
     canonical = m.slug != doc.links.canonical and doc.links.canonical in site.docs
+    counter: dict[str, int] = {}
+    body = rows(doc, images, counter)
+    cols = [c for c in columns(doc) if c]
     return {
         "slug": slug, "title": m.title or slug, "lang": m.lang, "layout": doc.layout.value,
         "bilingual": doc.layout is not Layout.SINGLE and len(m.languages) > 1,
@@ -132,7 +193,8 @@ def context(doc: Document, site: Site, archived: str) -> dict[str, Any]:
         "editor": m.editor, "rights": m.rights, "draft": m.draft,
         "tags": [{"name": x, "url": term_url("tags", x)} for x in m.tags],
         "categories": [{"name": x, "url": term_url("categories", x)} for x in m.categories],
-        "rows": rows(doc), "notes": notes(doc),
+        "rows": _part(memo, f"rows:{slug}", (doc, images), lambda: rows(doc, images)),
+        "notes": _part(memo, f"notes:{slug}", doc, lambda: notes(doc)),
         "canonical": site.entry(doc.links.canonical) if canonical else None,
         "versions": [_version(site, s, doc) for s in doc.links.versions if s in site.docs],
         "translations": [site.entry(s) for s in doc.links.translations if s in site.docs],
@@ -144,6 +206,10 @@ def context(doc: Document, site: Site, archived: str) -> dict[str, Any]:
         "encoding": doc.source.encoding, "sha256": doc.source.sha256, "archived": archived,
         "removed": doc.removed, "url": article_url(slug),
     }
+
+
+def _part(memo, name: str, key: object, make):
+    return make() if memo is None else memo.part(name, key, make)
 
 
 def _version(site: Site, slug: str, doc: Document) -> dict[str, Any]:

@@ -44,10 +44,27 @@ def _validate(url: str) -> bool:
     return bool(safe_url(url))
 
 
+def highlight(code: str, lang: str, _attrs: str) -> str:
+    """Pygments for fenced code; an unknown or hostile lexer name falls back to plain text."""
+    from pygments import highlight as pyg_highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    name = lang.strip().split()[0] if lang.strip() else ""
+    if not re.fullmatch(r"[A-Za-z0-9_+#.\-]{1,40}", name):
+        return ""                       # markdown-it escapes the text itself
+    try:
+        lexer = get_lexer_by_name(name)
+    except ClassNotFound:
+        return ""
+    return pyg_highlight(code, lexer, HtmlFormatter(nowrap=True))
+
+
 @lru_cache(maxsize=1)
 def make_md() -> MarkdownIt:
     """The project's single markdown-it: CommonMark, raw HTML off, strict links."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "highlight": highlight})
     md.validateLink = _validate
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
@@ -65,13 +82,18 @@ def _link_open(self, tokens, idx, options, env) -> str:
 def _image(self, tokens, idx, options, env) -> str:
     tok = tokens[idx]
     alt = self.renderInlineAsText(tok.children or [], options, env)
-    return remote_image(tok.attrGet("src") or "", alt)
+    return remote_image(tok.attrGet("src") or "", alt, (env or {}).get("images"))
 
 
-def remote_image(src: str, alt: str) -> str:
-    """Remote images never load (no request leaves the site): a captioned placeholder."""
+def remote_image(src: str, alt: str, images: dict[str, str] | None = None) -> str:
+    """Remote images never load (no request leaves the site): a local copy the archivist
+    gave (snapshot --images), else a placeholder linking the original address."""
     url = safe_url(src)
     label = escape(alt or "image")
+    if images and src in images:
+        return (f'<img src="{escape(images[src])}" alt="{label}" loading="lazy" decoding="async">'
+                f'<a class="img-orig" href="{escape(url)}" rel="noopener noreferrer external">{escape(_host(url))}</a>'
+                if url else f'<img src="{escape(images[src])}" alt="{label}" loading="lazy" decoding="async">')
     if not url:
         return f'<span class="img-ph" role="img" aria-label="{label}">{label}</span>'
     return (f'<a class="img-ph" href="{escape(url)}" rel="noopener noreferrer external" '
@@ -117,12 +139,14 @@ def _with_placeholders(text: str, marks: tuple[Mark, ...]) -> str:
     return "".join(pieces).replace(_PH_OPEN + _PH_OPEN, _PH_OPEN)
 
 
-def inline(block: Block, fmt: str, marker: Callable[[Mark, int], str]) -> Markup:
+def inline(block: Block, fmt: str, marker: Callable[[Mark, int], str],
+           images: dict[str, str] | None = None) -> Markup:
     """A block's text -> inline HTML; ``marker(mark, n)`` renders the n-th marker."""
     text = _with_placeholders(block.text.replace(_PH_OPEN, "").replace(_PH_CLOSE, ""), block.marks)
     multi = block.kind in (BlockKind.LIST, BlockKind.QUOTE, BlockKind.CODE)
     if fmt == "markdown":
-        body = make_md().render(text) if multi else make_md().renderInline(text)
+        env = {"images": images}
+        body = make_md().render(text, env) if multi else make_md().renderInline(text, env)
     else:
         lines = [str(linkify_text(line)) for line in text.split("\n")]
         body = "<br>\n".join(lines)

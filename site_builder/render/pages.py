@@ -6,7 +6,9 @@ bug, caught here.
 """
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -39,8 +41,23 @@ def archived_date(cfg: Config) -> str:
     return datetime.fromtimestamp(cfg.source_date_epoch, timezone.utc).strftime("%Y-%m-%d")
 
 
-def render_site(result: BuildResult, cfg: Config) -> Outputs:
-    """Everything the site holds, as bytes by path."""
+class NoMemo:
+    """render_site's default: remember nothing between builds (cache.RenderMemo remembers)."""
+
+    def page(self, path: str, template: str, ctx: dict[str, Any], make) -> str | bytes:
+        return make()
+
+    def part(self, name: str, key: object, make):
+        return make()
+
+
+def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) -> Outputs:
+    """Everything the site holds, as bytes by path.
+
+    ``memo`` (the preview's incremental cache) may hand back a page or a part
+    computed before from an equal context; the output is byte-identical.
+    """
+    memo = memo or NoMemo()
     env = make_env(cfg.template_dir)
     site = Site.from_docs(result.docs, cfg.drafts)
     out = Outputs()
@@ -49,13 +66,15 @@ def render_site(result: BuildResult, cfg: Config) -> Outputs:
     def page(path: str, template: str, **ctx: Any) -> None:
         depth = path.count("/")
         ctx = {**common, "root": "../" * depth, "page_lang": ctx.pop("page_lang", "en"), **ctx}
-        out.add(path, env.get_template(template).render(**ctx))
+        out.add(path, memo.page(path, template, ctx, lambda: env.get_template(template).render(**ctx)))
 
     archived = archived_date(cfg)
+    images = _local_images(cfg, site, out)
     for slug, doc in site.docs.items():
-        a = article.context(doc, site, archived)
+        a = article.context(doc, site, archived, images, memo)
         page(f"{slug}/index.html", "article.html", a=a, page_lang=doc.meta.lang or "und")
-        out.add(f"{slug}/index.json", dumps(to_json_dict(doc)))
+        out.add(f"{slug}/index.json", memo.part(f"json:{slug}", (doc, archived), lambda: dumps(
+            {**to_json_dict(doc), "provenance": provenance(doc, archived)})))
     page("index.html", "index.html", heading=cfg.site_title, intro="", entries=site.entries())
     page("404.html", "404.html")
     _taxonomies(site, page)
@@ -66,6 +85,16 @@ def render_site(result: BuildResult, cfg: Config) -> Outputs:
     return out
 
 
+def provenance(doc, archived: str) -> dict[str, Any]:
+    """Where the article came from and when it was archived (for archivists)."""
+    return {
+        "original_file": doc.source.path, "sha256": doc.source.sha256,
+        "original": article.original_path(doc.source.sha256, doc.source.path),
+        "site": doc.meta.site or doc.meta.publisher, "source_url": doc.meta.source_url,
+        "published": doc.meta.date, "archived": archived,
+    }
+
+
 def _taxonomies(site: Site, page) -> None:
     for key, (folder, heading, _read) in TAXONOMIES.items():
         terms = site.terms(key)
@@ -74,6 +103,37 @@ def _taxonomies(site: Site, page) -> None:
         for term, slugs in terms.items():
             page(f"{folder}/{term_slug(term)}/index.html", "term.html", heading=term,
                  taxonomy_name=heading, entries=site.entries(slugs))
+
+
+def _local_images(cfg: Config, site: Site, out: Outputs) -> dict[str, str]:
+    """Remote image URL -> page-relative local copy, from the archivist's --images folder.
+
+    A copy is found by the sha256 of its URL (first 16 hex digits, any extension)
+    or by the URL's file name; nothing is ever fetched.
+    """
+    if not cfg.images or not Path(cfg.images).is_dir():
+        return {}
+    files = {p.name: p for p in sorted(Path(cfg.images).iterdir()) if p.is_file() and not p.is_symlink()}
+    by_stem = {name.rsplit(".", 1)[0]: p for name, p in files.items()}
+    mapping: dict[str, str] = {}
+    urls = sorted({b.url for d in site.docs.values() for b in d.blocks if b.url} |
+                  {m for d in site.docs.values() for b in d.blocks for m in _md_images(b.text)})
+    for url in urls:
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+        base = posixpath.basename(url.split("?")[0].split("#")[0])
+        path = by_stem.get(key) or files.get(base)
+        if path is None:
+            continue
+        ext = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,5}", path.suffix.lower()) else ""
+        name = f"_images/{key}{ext}"
+        if name not in out:
+            out.add(name, path.read_bytes())
+        mapping[url] = "../" + name
+    return mapping
+
+
+def _md_images(text: str) -> list[str]:
+    return re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text)
 
 
 def _originals(result: BuildResult, out: Outputs) -> None:

@@ -17,6 +17,7 @@ from ..config import Config
 from ..model import Block, BlockKind, Document, Meta, Removed
 from ..rules import provenance as P
 from ..util.dates import find_date, parse_date
+from .meta import hygiene
 from .structure import is_heading_like
 
 STAGE = "infer"
@@ -33,13 +34,14 @@ def run(doc: Document, cfg: Config) -> Document:
     _scan_tail(blocks, found, taken)
     blocks = _split_dateline(blocks, found, taken, doc)
     _find_title(blocks, found, taken, doc.meta)
-    meta = _merge(doc.meta, found, blocks, taken)
+    meta, warns = hygiene(_merge(doc.meta, found, blocks, taken), doc.source.path)
     kept = [b for b in blocks if b.id not in taken]
     removed = [Removed(b.text, taken[b.id], b.lines) for b in doc.blocks if b.id in taken]
     if "_dateline" in found:
         text, lines = found["_dateline"]
         removed.append(Removed(text.strip(), "metadata: site (dateline)", lines))
-    return replace(doc, meta=meta, blocks=tuple(kept), removed=doc.removed + tuple(removed))
+    return replace(doc, meta=meta, blocks=tuple(kept), removed=doc.removed + tuple(removed),
+                   warnings=doc.warnings + tuple(w for w in warns if w not in doc.warnings))
 
 
 def _scan_head(blocks: list[Block], found: dict, taken: dict) -> None:

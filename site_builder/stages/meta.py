@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..model import Diagnostic, Meta, Severity, diag
 from ..util.dates import parse_date
+from ..util.text import mixed_script_words, strip_invisible
 
 STAGE = "meta"
 
@@ -57,7 +59,29 @@ def from_fields(fields: dict[str, Any], path: str, line: int = 1) -> tuple[Meta,
         rights=_string(f.get("rights") or f.get("copyright"), "rights", warn),
         extra_json=json.dumps(extra, ensure_ascii=False, sort_keys=True),
     )
-    return meta, tuple(warns)
+    meta, more = hygiene(meta, path, line)
+    return meta, tuple(warns) + more
+
+
+def hygiene(meta: Meta, path: str, line: int | None = None) -> tuple[Meta, tuple[Diagnostic, ...]]:
+    """Invisible controls out of titles and names (UNI-1); confusable titles warned (UNI-2)."""
+    warns = []
+    changes: dict[str, Any] = {}
+    for name in ("title", "site", "publisher", "editor", "summary"):
+        clean, found = strip_invisible(getattr(meta, name))
+        if found:
+            changes[name] = clean
+            warns.append(diag(Severity.WARNING, "UNI001", STAGE,
+                              f"{name}: invisible characters removed: {', '.join(found)}", path, line))
+    authors = [strip_invisible(a) for a in meta.authors]
+    if any(found for _, found in authors):
+        changes["authors"] = tuple(a for a, _ in authors)
+        warns.append(diag(Severity.WARNING, "UNI001", STAGE, "authors: invisible characters removed", path, line))
+    mixed = mixed_script_words(changes.get("title", meta.title))
+    if mixed:
+        warns.append(diag(Severity.WARNING, "UNI002", STAGE,
+                          f"title mixes scripts in {', '.join(mixed[:3])!r} (confusable letters?)", path, line))
+    return (replace(meta, **changes) if changes else meta), tuple(warns)
 
 
 def _string(value: Any, name: str, warn: Any) -> str:
