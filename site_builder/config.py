@@ -13,7 +13,7 @@ from pathlib import Path
 class Limits:
     """Budgets that keep one hostile input from taking the build down."""
 
-    max_bytes: int = 24 * 1024 * 1024      # larger files are skipped, raw kept
+    max_bytes: int = 8 * 1024 * 1024       # larger files are skipped, raw kept
     max_seconds: float = 60.0              # per document, all stages together
     max_frontmatter_bytes: int = 256 * 1024
     max_frontmatter_depth: int = 32

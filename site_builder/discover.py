@@ -15,6 +15,7 @@ from .model import Diagnostic, Severity, diag
 
 STAGE = "discover"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".mdown", ".text", "")
+HARD_CAP = 256 * 1024 * 1024    # larger files are not even kept; articles are far smaller
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class InputFile:
     sha256: str
     editorial_name: str = ""
     editorial: bytes = b""
+    too_large: bool = False          # kept byte for byte, never parsed
 
 
 def discover(seeds: Path, content: Path, max_bytes: int) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
@@ -34,20 +36,28 @@ def discover(seeds: Path, content: Path, max_bytes: int) -> tuple[list[InputFile
     diags: list[Diagnostic] = []
     skipped: list[str] = []
     for rel in _walk(seeds, diags):
-        path = seeds / rel
-        problem = _refuse(path, rel, max_bytes)
+        item, problem = read_input(seeds, content, rel, max_bytes)
         if problem:
             diags.append(problem)
+        if item is None:
             skipped.append(rel)
-            continue
-        raw = _read(path)
-        if raw is None:
-            diags.append(diag(Severity.ERROR, "PATH007", STAGE, "cannot be read", rel))
-            skipped.append(rel)
-            continue
-        ed_name, ed_raw = _editorial(content, rel)
-        inputs.append(InputFile(rel, raw, hashlib.sha256(raw).hexdigest(), ed_name, ed_raw))
+        else:
+            inputs.append(item)
     return inputs, diags, skipped
+
+
+def read_input(seeds: Path, content: Path, rel: str, max_bytes: int) -> tuple[InputFile | None, Diagnostic | None]:
+    """One input below seeds/ and its editorial file (cache.py calls this for changed files only)."""
+    path = seeds / rel
+    problem = _refuse(path, rel)
+    if problem:
+        return None, problem
+    raw = _read(path, HARD_CAP)
+    if raw is None:
+        return None, diag(Severity.ERROR, "PATH007", STAGE, "cannot be read", rel)
+    ed_name, ed_raw = _editorial(content, rel)
+    return InputFile(rel, raw, hashlib.sha256(raw).hexdigest(), ed_name, ed_raw,
+                     too_large=len(raw) > max_bytes), None
 
 
 def _walk(root: Path, diags: list[Diagnostic]) -> list[str]:
@@ -77,7 +87,7 @@ def _walk(root: Path, diags: list[Diagnostic]) -> list[str]:
     return sorted(found)
 
 
-def _refuse(path: Path, rel: str, max_bytes: int) -> Diagnostic | None:
+def _refuse(path: Path, rel: str, _max_bytes: int | None = None) -> Diagnostic | None:
     try:
         st = os.lstat(path)
     except OSError:
@@ -88,12 +98,12 @@ def _refuse(path: Path, rel: str, max_bytes: int) -> Diagnostic | None:
         return diag(Severity.WARNING, "PATH007", STAGE, "not a regular file", rel)
     if Path(rel).suffix.lower() not in TEXT_SUFFIXES:
         return diag(Severity.DEBUG, "BIN003", STAGE, f"unsupported file type {Path(rel).suffix!r}", rel)
-    if st.st_size > max_bytes:
-        return diag(Severity.ERROR, "DOS001", STAGE, f"file too large ({st.st_size} bytes > {max_bytes})", rel)
+    if st.st_size > HARD_CAP:
+        return diag(Severity.ERROR, "DOS001", STAGE, f"file too large to keep ({st.st_size} bytes)", rel)
     return None
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, cap: int = 1 << 30) -> bytes | None:
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
@@ -103,7 +113,7 @@ def _read(path: Path) -> bytes | None:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
+            return fh.read(cap + 1)
     except OSError:
         return None
     finally:

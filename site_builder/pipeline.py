@@ -75,7 +75,7 @@ def read_document(name: str, raw: bytes, cfg: Config, editorial: bytes = b"",
                    editorial=ed, warnings=diags + ed_diags)
     doc = _apply_meta_overrides(doc)
     if not split.body.strip():
-        return doc, diags + (diag(Severity.WARNING, "BIN002", "read", "front matter without a body", name),)
+        doc = doc.warn(diag(Severity.WARNING, "BIN002", "read", "front matter without a body", name))
     return doc, doc.warnings
 
 
@@ -112,6 +112,10 @@ def process(item: InputFile, cfg: Config) -> DocResult:
     """One input through reading and every per-document stage; never raises."""
     start = time.perf_counter()
     stage = "read"
+    if item.too_large:
+        return DocResult(item.name, item.sha256, len(item.raw), None, "skipped", (diag(
+            Severity.ERROR, "DOS001", "read", f"file too large to publish ({len(item.raw)} bytes > "
+            f"{cfg.limits.max_bytes}); the original is kept", item.name),), 0.0)
     try:
         doc, diags = read_document(item.name, item.raw, cfg, item.editorial, item.editorial_name)
         if doc is None:
@@ -139,6 +143,10 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
         m = r.doc.meta
         wanted.append((r.name, slugify(m.slug or m.title or r.name.rsplit(".", 1)[0], r.sha256[:12])))
     chosen = unique(wanted)
+    base_of = dict(wanted)
+    by_base: dict[str, list[str]] = {}
+    for name, s in wanted:
+        by_base.setdefault(s.casefold(), []).append(name)
     out = []
     for r in results:
         if r.doc is None:
@@ -146,9 +154,9 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
             continue
         slug = chosen[r.name]
         diags = r.diagnostics
-        base = dict(wanted)[r.name]
+        base = base_of[r.name]
         if slug != base:
-            others = sorted(n for n, s in wanted if s.casefold() == base.casefold() and n != r.name)
+            others = sorted(n for n in by_base[base.casefold()] if n != r.name)
             diags += (diag(Severity.WARNING, "PATH003", "slug",
                            f"slug {base!r} also wanted by {', '.join(others)}; this one is {slug!r}", r.name),)
         elif r.doc.meta.slug and r.doc.meta.slug != slug:

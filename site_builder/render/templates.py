@@ -7,6 +7,8 @@ which the build reports as a template error naming the file and line.
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -27,6 +29,11 @@ LABELS = {
     "model": "Document model", "removed": "Text removed by the cleaner", "lines": "lines",
     "version_of": "This is a copy of", "draft": "Draft: not published",
     "authors_page": "Authors", "languages_page": "Languages",
+    # reader's front end (templates/base.html, article.html, index.html)
+    "dark_theme": "Dark theme", "report": "build report", "read": "Read:",
+    "offline": "Everything here is stored on this site: no page loads anything from elsewhere.",
+    "previous": "Previous", "next": "Next", "also_copies": "Also archived as", "copies": "other copies",
+    "bytes": "bytes", "newest": "Newest articles", "browse": "Browse",
 }
 
 
@@ -39,7 +46,34 @@ def js_json(value: object) -> Markup:
     return Markup(text)
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def text_lang(text: str, fallback: str = "") -> str:
+    """The language of a short text such as a title, for its ``lang`` attribute.
+
+    A document's main language does not always match its title (a Chinese title
+    over an English-first bilingual text): mostly Han characters make it Chinese
+    (unless the document says Japanese), only Latin letters keep a Latin
+    fallback or become ``und``; anything else keeps the fallback.
+    """
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    cjk = fallback.split("-")[0].lower() in ("zh", "ja")
+    if han and han * 2 >= latin:
+        return fallback if cjk else "zh"
+    if latin and not han and cjk:
+        return "und"
+    return fallback or "und"
+
+
 def make_env(template_dir: Path) -> Environment:
+    """One environment per template folder; Jinja's loader reloads a changed template."""
+    return _env(str(Path(template_dir).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _env(template_dir: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(template_dir)),
         autoescape=select_autoescape(["html", "xml", "j2"]),
@@ -49,4 +83,5 @@ def make_env(template_dir: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["js_json"] = js_json
+    env.filters["text_lang"] = text_lang
     return env

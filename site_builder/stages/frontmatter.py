@@ -152,6 +152,8 @@ def _split_with(handler: BaseHandler, text: str, path: str, limits: Limits) -> S
     if len(fm.encode("utf-8", "replace")) > limits.max_frontmatter_bytes:
         raise FrontMatterError(f"front matter larger than {limits.max_frontmatter_bytes} bytes", 1)
     offset = 1 if isinstance(handler, StrictJSONHandler) else 2   # line of fm's first line
+    if _bracket_depth(fm) > limits.max_frontmatter_depth:
+        raise FrontMatterError(f"front matter nested deeper than {limits.max_frontmatter_depth}", offset)
     try:
         data, duplicates = handler.load(fm)
     except FrontMatterError as err:
@@ -179,6 +181,18 @@ def _split_with(handler: BaseHandler, text: str, path: str, limits: Limits) -> S
     diags = tuple(diag(Severity.WARNING, "FM008", STAGE, f"duplicate key {key!r}", path, line + offset - 1)
                   for key, line in duplicates)
     return Split(_jsonable(data), body, body_line, _form(handler), diags)
+
+
+def _bracket_depth(text: str) -> int:
+    """Deepest [ / { nesting, found before any parser recurses into it."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _toml_line(message: str, offset: int) -> int | None:
