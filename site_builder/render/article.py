@@ -44,7 +44,8 @@ def block_html(block: Block, doc: Document, ref_counter: dict[str, int],
         ref_counter[mark.note] = ref_counter.get(mark.note, 0) + 1
         anchor = note_anchor(mark.note)
         ref_id = f"{anchor}-ref-{ref_counter[mark.note]}"
-        return (f'<sup class="fn-ref"><a href="#{anchor}" id="{ref_id}" role="doc-noteref" '
+        # U+2060 WORD JOINER: a marker never starts a line (CJK text breaks anywhere)
+        return (f'\u2060<sup class="fn-ref"><a href="#{anchor}" id="{ref_id}" role="doc-noteref" '
                 f'aria-label="Note {label}">[{label}]</a></sup><span class="sidenote" '
                 f'aria-hidden="true"><span class="sidenote-label">{label}</span> {sidenotes[mark.note]}</span>')
 
@@ -84,38 +85,53 @@ def rows(doc: Document, images: dict[str, str] | None = None,
          counter: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Blocks in reading order; aligned pairs become two-sided rows.
 
-    Bilingual rows put the first column's language on side ``a`` whatever the
-    aligner called source, so a reader's column never swaps mid-article; a
-    block standing alone carries ``col`` (1, 2, or 0 for neither language).
+    Every block appears exactly once.  Pairs keep the aligner's order; a block
+    no pair holds follows the row of the nearest block before it in the file.
+    Side ``a`` always holds the first column's language, whatever the aligner
+    called source, so a reader's column never swaps mid-article; a block
+    standing alone carries ``col`` (1, 2, or 0 for neither language).
     """
     counter = {} if counter is None else counter
     notes_html = sidenote_map(doc)
     cols = columns(doc)
     col_of = {b.id: _col(b.lang, cols) for b in doc.blocks}
     html = {b.id: block_html(b, doc, counter, images, notes_html, col_of[b.id]) for b in doc.blocks}
-    lang_of = {b.id: b.lang for b in doc.blocks}
     if doc.layout is Layout.SINGLE or not doc.alignment:
         return [{"pair": False, "html": html[b.id]} for b in doc.blocks]
-    placed: set[str] = set()
-    order = {b.id: i for i, b in enumerate(doc.blocks)}
+    lang_of = {b.id: b.lang for b in doc.blocks}
+    pairs, row_of = _pair_rows(doc, html, col_of, lang_of, cols)
+    loose: dict[int, list[dict[str, Any]]] = {}
+    last = -1
+    for b in doc.blocks:
+        if b.id in row_of:
+            last = row_of[b.id]
+        else:
+            loose.setdefault(last, []).append({"pair": False, "html": html[b.id]})
+    out = loose.get(-1, [])
+    for n, row in enumerate(pairs):
+        out += [row] + loose.get(n, [])
+    return out
+
+
+def _pair_rows(doc: Document, html: dict[str, Markup], col_of: dict[str, int],
+               lang_of: dict[str, str], cols: tuple[str, str]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The aligner's pairs as rows (first column on side a), and block id -> row index."""
     out: list[dict[str, Any]] = []
+    row_of: dict[str, int] = {}
     for pair in doc.alignment:
-        ids = [i for i in pair.src + pair.tgt if i in html]
-        if not ids or all(i in placed for i in ids):
+        src = [i for i in pair.src if i in html and i not in row_of]
+        tgt = [i for i in pair.tgt if i in html and i not in row_of]
+        if not src and not tgt:
             continue
-        placed.update(ids)
-        src, tgt = [i for i in pair.src if i in html], [i for i in pair.tgt if i in html]
         if (src and col_of[src[0]] == 2) or (tgt and col_of[tgt[0]] == 1):
             src, tgt = tgt, src
+        row_of.update((i, len(out)) for i in src + tgt)
         out.append({"pair": True, "a": Markup("").join(html[i] for i in src),
                     "b": Markup("").join(html[i] for i in tgt),
                     "lang_a": (lang_of[src[0]] if src else "") or cols[0] or "und",
                     "lang_b": (lang_of[tgt[0]] if tgt else "") or cols[1] or "und",
-                    "single": not (src and tgt), "key": min(order[i] for i in ids)})
-    for b in doc.blocks:
-        if b.id not in placed:
-            out.append({"pair": False, "html": html[b.id], "key": order[b.id]})
-    return out if _alignment_ordered(doc) else sorted(out, key=lambda r: r["key"])
+                    "single": not (src and tgt)})
+    return out, row_of
 
 
 def _base(lang: str) -> str:
@@ -125,7 +141,7 @@ def _base(lang: str) -> str:
 def columns(doc: Document) -> tuple[str, str]:
     """The two reading languages, left column first: the language the aligner's
     first source block is in, else the order of ``meta.languages``."""
-    langs = [_base(x) for x in doc.meta.languages if x][:2] + ["", ""]
+    langs = list(dict.fromkeys(_base(x) for x in doc.meta.languages if x))[:2] + ["", ""]
     lang_of = {b.id: _base(b.lang) for b in doc.blocks}
     first = next((lang_of.get(p.src[0], "") for p in doc.alignment if p.src and lang_of.get(p.src[0])), "")
     if first and first == langs[1]:
@@ -140,19 +156,9 @@ def _col(lang: str, cols: tuple[str, str]) -> int:
     return 1 if base == cols[0] else 2 if base == cols[1] else 0
 
 
-def _alignment_ordered(doc: Document) -> bool:
-    """Trust the aligner's row order when it covers every block."""
-    covered = {i for p in doc.alignment for i in p.src + p.tgt}
-    return all(b.id in covered for b in doc.blocks)
-
-
 def notes(doc: Document, counter: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """The notes list; back-links go to every marker ``rows`` rendered (``counter``)."""
-    if counter is None:
-        counter = {}
-        for b in doc.blocks:
-            for m in b.marks:
-                counter[m.note] = counter.get(m.note, 0) + 1
+    counter = _rendered_marks(doc) if counter is None else counter
     out = []
     for n, f in enumerate(doc.footnotes, 1):
         anchor = note_anchor(f.id)
@@ -165,6 +171,21 @@ def notes(doc: Document, counter: dict[str, int] | None = None) -> list[dict[str
     return out
 
 
+def _rendered_marks(doc: Document) -> dict[str, int]:
+    """Note id -> how many markers ``block_html`` links to it (overlapping marks are dropped)."""
+    known = {f.id for f in doc.footnotes}
+    counter: dict[str, int] = {}
+    for b in doc.blocks:
+        end = 0
+        for m in sorted(b.marks, key=lambda m: m.start):
+            if m.start < end:
+                continue
+            end = m.end
+            if m.note in known:
+                counter[m.note] = counter.get(m.note, 0) + 1
+    return counter
+
+
 def context(doc: Document, site: Site, archived: str,
             images: dict[str, str] | None = None, memo=None) -> dict[str, Any]:
     """Everything article.html needs for one Document.
@@ -175,10 +196,8 @@ def context(doc: Document, site: Site, archived: str,
     m = doc.meta
     slug = m.slug
     listed = site.listed
-    idx = listed.index(slug) if slug in listed else -1
+    idx = site.position.get(slug, -1)
     canonical = m.slug != doc.links.canonical and doc.links.canonical in site.docs
-    counter: dict[str, int] = {}
-    body = rows(doc, images, counter)
     cols = [c for c in columns(doc) if c]
     return {
         "slug": slug, "title": m.title or slug, "lang": m.lang, "layout": doc.layout.value,
@@ -195,6 +214,7 @@ def context(doc: Document, site: Site, archived: str,
         "categories": [{"name": x, "url": term_url("categories", x)} for x in m.categories],
         "rows": _part(memo, f"rows:{slug}", (doc, images), lambda: rows(doc, images)),
         "notes": _part(memo, f"notes:{slug}", doc, lambda: notes(doc)),
+        "columns": [{"code": c, "name": lang_name(c), "col": i} for i, c in enumerate(cols, 1)],
         "canonical": site.entry(doc.links.canonical) if canonical else None,
         "versions": [_version(site, s, doc) for s in doc.links.versions if s in site.docs],
         "translations": [site.entry(s) for s in doc.links.translations if s in site.docs],
@@ -206,6 +226,20 @@ def context(doc: Document, site: Site, archived: str,
         "encoding": doc.source.encoding, "sha256": doc.source.sha256, "archived": archived,
         "removed": doc.removed, "url": article_url(slug),
     }
+
+
+def dependencies(doc: Document, site: Site) -> tuple:
+    """Everything ``context`` reads besides ``doc``: the Documents it links or lists.
+
+    The preview reuses an article's context while these are equal, so any new
+    read of ``site`` in ``context`` must appear here too (tests/test_serve.py
+    compares incremental and full builds).
+    """
+    listed, idx = site.listed, site.position.get(doc.meta.slug, -1)
+    near = [listed[i] for i in (idx - 1, idx + 1) if idx >= 0 and 0 <= i < len(listed)]
+    links = doc.links
+    slugs = (links.canonical, *links.versions, *links.translations, *links.related)
+    return (doc, idx > 0, idx < len(listed) - 1, tuple((s, site.docs.get(s)) for s in (*near, *slugs)))
 
 
 def _part(memo, name: str, key: object, make):

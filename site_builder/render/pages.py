@@ -59,7 +59,7 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     """
     memo = memo or NoMemo()
     env = make_env(cfg.template_dir)
-    site = Site.from_docs(result.docs, cfg.drafts)
+    site = Site.from_docs(result.docs, cfg.drafts, memo)
     out = Outputs()
     common = {"site_title": cfg.site_title, "t": LABELS, "csp": CSP}
 
@@ -71,7 +71,8 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     archived = archived_date(cfg)
     images = _local_images(cfg, site, out)
     for slug, doc in site.docs.items():
-        a = article.context(doc, site, archived, images, memo)
+        a = memo.part(f"context:{slug}", (article.dependencies(doc, site), archived, images),
+                      lambda: article.context(doc, site, archived, images, memo))
         page(f"{slug}/index.html", "article.html", a=a, page_lang=doc.meta.lang or "und")
         out.add(f"{slug}/index.json", memo.part(f"json:{slug}", (doc, archived), lambda: dumps(
             {**to_json_dict(doc), "provenance": provenance(doc, archived)})))

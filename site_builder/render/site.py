@@ -6,6 +6,7 @@ output works from file://, at a host's root and under a sub-path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from ..model import Document
@@ -60,19 +61,25 @@ class Entry:
 class Site:
     docs: dict[str, Document]                 # by slug, every rendered document
     listed: list[str] = field(default_factory=list)   # slugs in listings, newest first
+    position: dict[str, int] = field(default_factory=dict)   # slug -> index in listed
+    memo: Any = None                          # cache.RenderMemo in the preview, else None
+    _entries: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
-    def from_docs(cls, docs: tuple[Document, ...], drafts: bool) -> "Site":
+    def from_docs(cls, docs: tuple[Document, ...], drafts: bool, memo: Any = None) -> "Site":
         shown = {d.meta.slug: d for d in docs if drafts or not d.meta.draft}
         listed = [s for s, d in shown.items() if not d.links.canonical or d.links.canonical == s]
         listed.sort(key=lambda s: (shown[s].meta.date or "0000", shown[s].meta.title, s), reverse=True)
-        return cls(shown, listed)
+        return cls(shown, listed, {s: i for i, s in enumerate(listed)}, memo)
 
     def entry(self, slug: str) -> Entry:
-        d = self.docs[slug]
-        return Entry(slug, article_url(slug), d.meta.title or slug, d.meta.date,
-                     d.meta.site or d.meta.publisher, d.meta.authors,
-                     tuple(lang_name(x) for x in d.meta.languages), summary_of(d), d.meta.lang)
+        """A listing line; built once per render (and per changed Document in the preview)."""
+        hit = self._entries.get(slug)
+        if hit is None:
+            d = self.docs[slug]
+            hit = self._entries[slug] = (self.memo.part(f"entry:{slug}", d, lambda: _entry(slug, d))
+                                         if self.memo else _entry(slug, d))
+        return hit
 
     def entries(self, slugs: list[str] | None = None) -> list[Entry]:
         return [self.entry(s) for s in (self.listed if slugs is None else slugs) if s in self.docs]
@@ -86,6 +93,12 @@ class Site:
                 if term:
                     out.setdefault(term, []).append(slug)
         return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
+
+
+def _entry(slug: str, d: Document) -> Entry:
+    return Entry(slug, article_url(slug), d.meta.title or slug, d.meta.date,
+                 d.meta.site or d.meta.publisher, d.meta.authors,
+                 tuple(lang_name(x) for x in d.meta.languages), summary_of(d), d.meta.lang)
 
 
 def summary_of(doc: Document, limit: int = 160) -> str:
