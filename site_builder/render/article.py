@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from ..model import Block, BlockKind, Document, Layout, Mark
+from ..stages.footnotes import as_written
 from . import markup
 from .site import Site, article_url, lang_name, term_url
 
@@ -164,7 +165,7 @@ def notes(doc: Document, counter: dict[str, int] | None = None) -> list[dict[str
         anchor = note_anchor(f.id)
         out.append({
             "anchor": anchor, "label": f.id, "number": int(f.id) if f.id.isdigit() else n,
-            "html": markup.linkify_text(f.text), "raw": f.raw, "cited": f.cited,
+            "html": markup.linkify_text(f.text), "raw": as_written(f.raw), "cited": f.cited,
             "same_as": f.same_as, "same_as_anchor": note_anchor(f.same_as) if f.same_as else "",
             "backrefs": [f"{anchor}-ref-{k}" for k in range(1, counter.get(f.id, 0) + 1)],
         })

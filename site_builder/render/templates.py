@@ -32,7 +32,7 @@ LABELS = {
     # reader's front end (templates/base.html, article.html, index.html)
     "dark_theme": "Dark theme", "report": "build report", "read": "Read:",
     "offline": "Everything here is stored on this site: no page loads anything from elsewhere.",
-    "previous": "Previous", "next": "Next", "also_copies": "Also archived as", "copy": "other copy", "copies": "other copies",
+    "previous": "Previous", "next": "Next", "also_copies": "Also archived as", "one_copy": "other copy", "many_copies": "other copies",
     "bytes": "bytes", "newest": "Newest articles", "browse": "Browse",
 }
 
