@@ -71,7 +71,7 @@ def test_every_link_is_relative_and_resolves(site):
             if not parts.path:
                 continue
             target = (page.parent / unquote(parts.path)).resolve()
-            assert target.exists(), (page.relative_to(site), href)
+            assert target.is_file(), (page.relative_to(site), href)
 
 
 def test_originals_are_kept_byte_for_byte(site):

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from ..model import Block, BlockKind, Document, Layout, Mark
 from ..stages.footnotes import as_written
 from . import markup
-from .site import Site, article_url, lang_name, term_url
+from .site import Site, article_url, lang_name
 
 _ANCHOR = re.compile(r"[^A-Za-z0-9_\-]")
 
@@ -204,15 +204,15 @@ def context(doc: Document, site: Site, archived: str,
         "slug": slug, "title": m.title or slug, "lang": m.lang, "layout": doc.layout.value,
         "bilingual": doc.layout is not Layout.SINGLE and len(m.languages) > 1,
         "date": m.date, "date_display": m.date.replace("T", " ")[:16],
-        "authors": [{"name": a, "url": term_url("authors", a)} for a in m.authors],
-        "site": m.site or m.publisher, "site_url": term_url("sites", m.site or m.publisher) if (m.site or m.publisher) else "",
+        "authors": [{"name": a, "url": site.term_link("authors", a)} for a in m.authors],
+        "site": m.site or m.publisher, "site_url": site.term_link("sites", m.site or m.publisher),
         "publisher": m.publisher if m.publisher != m.site else "",
         "source_url": markup.safe_url(m.source_url) if m.source_url.lower().startswith("http") else "",
         "source_host": _host(m.source_url),
-        "languages": [{"code": x, "name": lang_name(x), "url": term_url("languages", x)} for x in m.languages],
+        "languages": [{"code": x, "name": lang_name(x), "url": site.term_link("languages", x)} for x in m.languages],
         "editor": m.editor, "rights": m.rights, "draft": m.draft,
-        "tags": [{"name": x, "url": term_url("tags", x)} for x in m.tags],
-        "categories": [{"name": x, "url": term_url("categories", x)} for x in m.categories],
+        "tags": [{"name": x, "url": site.term_link("tags", x)} for x in m.tags],
+        "categories": [{"name": x, "url": site.term_link("categories", x)} for x in m.categories],
         "rows": _part(memo, f"rows:{slug}", (doc, images), lambda: rows(doc, images)),
         "notes": _part(memo, f"notes:{slug}", doc, lambda: notes(doc)),
         "columns": [{"code": c, "name": lang_name(c), "col": i} for i, c in enumerate(cols, 1)],

@@ -79,6 +79,7 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     page("index.html", "index.html", heading=cfg.site_title, intro="", entries=site.entries())
     page("404.html", "404.html")
     _taxonomies(site, page)
+    _search(site, cfg, out, page)
     _originals(result, out)
     out.add("archive.json", dumps(archive_listing(result)))
     out.update(feeds.render(site, cfg, env, common))
@@ -94,6 +95,19 @@ def provenance(doc, archived: str) -> dict[str, Any]:
         "site": doc.meta.site or doc.meta.publisher, "source_url": doc.meta.source_url,
         "published": doc.meta.date, "archived": archived,
     }
+
+
+def _search(site: Site, cfg: Config, out: Outputs, page) -> None:
+    """The search page and its index, as scripts so that search works from file://."""
+    from ..search import SearchEntry, build_index
+
+    entries = [SearchEntry(url=f"{slug}/index.html", title=doc.meta.title or slug,
+                           text="\n".join(b.text for b in doc.blocks if b.text), lang=doc.meta.lang,
+                           date=doc.meta.date, site=doc.meta.site or doc.meta.publisher)
+               for slug, doc in site.docs.items() if slug in site.position]   # copies left out
+    for path, data in build_index(entries, jobs=1).items():
+        out.add(path, data)
+    page("search/index.html", "search.html")
 
 
 def _taxonomies(site: Site, page) -> None:

@@ -84,6 +84,14 @@ class Site:
     def entries(self, slugs: list[str] | None = None) -> list[Entry]:
         return [self.entry(s) for s in (self.listed if slugs is None else slugs) if s in self.docs]
 
+    def term_link(self, taxonomy: str, term: str) -> str:
+        """The term page's URL, or '' when no listed article carries the term (only copies do)."""
+        if not term:
+            return ""
+        read = TAXONOMIES[taxonomy][2]
+        listed = any(term in read(self.docs[s]) for s in self.listed)
+        return term_url(taxonomy, term) if listed else ""
+
     def terms(self, taxonomy: str) -> dict[str, list[str]]:
         """term -> listed slugs (newest first), terms sorted by name."""
         read = TAXONOMIES[taxonomy][2]

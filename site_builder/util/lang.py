@@ -23,8 +23,8 @@ LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
 
 # Text that is no language at all: URLs, link targets, footnote markers, image syntax.
 # Bounded e-mail pattern: `\S+@\S+` backtracks quadratically on a long run without spaces.
-_NOISE = re.compile(r"https?://\S+|www\.\S+|\]\([^)\s]*\)|\[\^?\d{1,3}\]|!\["
-                    r"|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\]\([^)\s]*\)|\[\^?\d{1,3}\]|!\[")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")   # only tried when "@" occurs
 
 # Anchors, tokens and sentences are read from this much of a block (a paragraph is far
 # shorter; a hostile one-line megabyte must not cost more than this).
@@ -43,7 +43,8 @@ HAN_PER_WORD = 1.6
 
 def strip_noise(text: str) -> str:
     """Text without URLs, link targets and footnote markers (they carry no language)."""
-    return _NOISE.sub(" ", text)
+    text = _NOISE.sub(" ", text)
+    return _EMAIL.sub(" ", text) if "@" in text else text
 
 
 def detect(text: str) -> str:
@@ -101,8 +102,12 @@ def base(code: str) -> str:
 
 
 def measure(text: str) -> int:
-    """Length for alignment: characters other than spaces, noise and Markdown marks."""
-    return len(re.sub(r"[\s*_#>`|]+", "", strip_noise(text)))
+    """Length for alignment: characters other than spaces, noise and Markdown marks.
+
+    Past FEATURE_CHARS the rest is counted as it is (a hostile megabyte line).
+    """
+    head = len(re.sub(r"[\s*_#>`|]+", "", strip_noise(text[:FEATURE_CHARS])))
+    return head + max(0, len(text) - FEATURE_CHARS)
 
 
 # ----------------------------------------------------------------- anchors
