@@ -129,8 +129,10 @@ def test_no_script_or_handler_from_input_in_any_page(hostile):
         assert all(re.fullmatch(r'<script src="(\.\./)*static/[\w.-]+\.js"( defer)?>', s) or
                    re.fullmatch(r'<script src="(\.\./)*search/[\w./-]+\.js"( defer)?>', s) for s in scripts), (page, scripts)
         assert not re.search(r"<[a-z]+[^>]*\son\w+\s*=", html, re.I), page
+        ours = {"search/index.html": "<form"}          # the search page's own form
         for bad in ("<iframe", "<svg", "<form", "<base", "<meta http-equiv=\"refresh\"", "<style"):
-            assert bad not in html, (page, bad)
+            if ours.get(page.relative_to(hostile["out"]).as_posix()) != bad:
+                assert bad not in html, (page, bad)
 
 
 def test_no_hostile_url_in_href_or_src(hostile):

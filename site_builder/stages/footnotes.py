@@ -8,7 +8,7 @@ note before, and records every marker as a ``Mark`` (offsets into
 mdit-py-plugins footnote rule drops uncited and duplicate notes silently,
 so this stage decides and warns, and the renderer only draws.  One pass over
 the blocks, one regex scan per block: linear in the size of the document.
-See docs/footnotes.md.
+The word and pattern tables are in rules/footnotes.py; see docs/footnotes.md.
 """
 from __future__ import annotations
 
@@ -18,34 +18,9 @@ from typing import Iterable
 
 from ..config import Config
 from ..model import Block, BlockKind, Diagnostic, Document, Footnote, Mark, Removed, Severity, diag
+from ..rules import footnotes as R
 
 STAGE = "footnotes"
-
-# ------------------------------------------------------------------ tables
-# Heading texts (casefolded, without #, **, brackets or a final colon) that
-# open a notes section.  A heading only counts when a note entry follows it.
-NOTES_HEADINGS = frozenset("""
-注 注释 註釋 注解 註解 脚注 腳註 尾注 附注 附註 参考 參考 参考文献 參考文獻 参考资料 參考資料
-参考书目 參考書目 文献 文獻 引用 引文 引用文献 出处 出處 来源 來源 资料来源 資料來源
-注释与参考文献 注释和参考文献 参考文献与注释 注記 脚註
-""".split()) | frozenset({
-    "notes", "note", "footnotes", "footnote", "endnotes", "end notes", "references", "reference",
-    "sources", "source", "bibliography", "works cited", "citations", "reference list",
-    "notes and references", "references and notes", "notes and sources", "sources and notes",
-    "notas", "referências", "referencias", "referências bibliográficas", "fontes", "fuentes",
-    "anmerkungen", "quellen", "literatur", "fußnoten", "références", "bibliographie",
-    "примечания", "источники", "литература",
-})
-
-# Notes that mean "the same source as the note before"; longest first.
-IDEM_WORDS = ("ibidem", "ibid", "idem", "id.", "同上书", "同上注", "同上", "同前书", "同前注", "同前",
-              "同注", "前揭书", "前揭")
-
-# A block that starts like this after a note continues that note (seed 000:
-# ``[9] ...`` then a paragraph ``Link:https://...``).
-LINK_LEADS = ("link", "links", "url", "available at", "available from", "available online",
-              "retrieved from", "online", "accessed", "source", "doi", "链接", "連結", "网址",
-              "網址", "来源", "來源", "出处", "原文", "原文链接")
 
 # Block kinds that end a notes section (a note never continues across them).
 STOP_KINDS = frozenset({BlockKind.RULE, BlockKind.IMAGE, BlockKind.CODE, BlockKind.CAPTION,
@@ -54,40 +29,6 @@ SKIP_MARKERS = frozenset({BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE})
 MAX_LISTED = 30          # items named in one warning message
 MAX_SANDWICH = 2         # plain blocks allowed between two notes
 MAX_SANDWICH_CHARS = 300
-
-# ------------------------------------------------------------------ patterns
-_DIGITS = str.maketrans("０１２３４５６７８９⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
-_SP = r"[ \t\u3000]"
-# One note entry at the start of a line; the group that matched names the shape.
-_ENTRY = re.compile(rf"""{_SP}*(?:[-*+]{_SP}+)?(?:
-    \[\^(?P<fn>[^\]\s]{{1,64}})\]:{_SP}*                                # [^label]:
-  | \[\\?\[(?P<ln>[0-9]{{1,6}})\\?\]\]\([^)\s]*\){_SP}*                 # [[1]](#_ftnref1)
-  | \\?[\[［]{_SP}*(?P<br>[0-9０-９]{{1,6}}){_SP}*\\?[\]］](?!\()[:：]?{_SP}*  # [1] ［1］ \\[1\\] [1]:
-  | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,6}}){_SP}*                                  # ¹ text
-  | (?P<num>[0-9]{{1,4}})(?:[.．](?![0-9])|[)）、]){_SP}*                 # 1. text
-)""", re.X)
-_MARKER = re.compile(rf"""
-    (?P<link>\[\\?\[(?P<ln>[0-9]{{1,6}})\\?\]\]\((?P<href>[^)\s]*)\))     # [[1]](#_ftn1)
-  | \[\^(?P<fn>[^\]\s]{{1,64}})\](?!:)                                    # [^label]
-  | \\?[\[［]{_SP}*(?P<br>[0-9０-９]{{1,6}}){_SP}*\\?[\]］]                # [1] [ 1 ] ［1］
-  | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,6}})                                          # ¹²
-""", re.X)
-_BR_MID = re.compile(rf"(?<=[^\n])\\?[\[［]{_SP}*([0-9０-９]{{1,6}}){_SP}*\\?[\]］]")
-_MD_LINK_AFTER = re.compile(r"\([^\s()]*[/.:#][^\s()]*\)")
-_CODE_SPAN = re.compile(r"(`+)[^`\n]{1,1000}?\1")
-_UNIT_BEFORE = re.compile(r"(?:^|[^A-Za-z])[A-Za-z]{1,2}$")
-_IDEM = re.compile(r"[*_]{0,2}(?P<w>" + "|".join(re.escape(w) for w in IDEM_WORDS)
-                   + r")[*_]{0,2}[.。]?[*_]{0,2}(?=$|[\s,，;；:：.。、(（第])", re.I)
-_LINK_LEAD = re.compile(r"(?:(?:" + "|".join(re.escape(w) for w in LINK_LEADS)
-                        + r")\s*[:：]?\s*)?<?(?:https?://|www\.|doi\s*[:：]|10\.\d{4,9}/)", re.I)
-_HEADING_TRIM = "#*_【】[]［］:：-—.。 \t\u3000"
-_URL = re.compile(r"(?:https?://|www\.)[!-;=?-~]+|\bdoi:\s?10\.\d{4,9}/[!-;=?-~]+", re.I)
-_DOI_LEAD = re.compile(r"\b(doi)\s*[:：]?\s*(?=10\.\d{4,9}/)", re.I)
-_MD_INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,500})\]\((?:<([^>\s]+)>|([^)\s]+))\)")
-_AUTOLINK = re.compile(r"<((?:https?://|www\.)[^>\s]+)>", re.I)
-_BOLD = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)(?<!\\)\*\*")
-_EM = re.compile(r"(?<![\\*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s\\*])\*(?!\*)")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 # ------------------------------------------------------------------ working records
@@ -128,7 +69,7 @@ def run(doc: Document, cfg: Config | None = None) -> Document:
 # ------------------------------------------------------------------ finding the notes
 def _entry(line: str, family: str | None = None) -> tuple[str, str, int] | None:
     """A line -> (family, label, end of the label) when it opens a note entry."""
-    m = _ENTRY.match(line)
+    m = R.ENTRY.match(line)
     if not m:
         return None
     fam = "br" if m.lastgroup in ("br", "ln") else m.lastgroup or ""
@@ -139,17 +80,17 @@ def _entry(line: str, family: str | None = None) -> tuple[str, str, int] | None:
 
 
 def _norm_label(label: str) -> str:
-    digits = label.translate(_DIGITS)
+    digits = label.translate(R.DIGITS)
     return str(int(digits)) if digits.isdigit() else digits
 
 
 def _heading_key(text: str) -> str:
-    return " ".join(text.strip().strip(_HEADING_TRIM).split()).casefold()
+    return " ".join(text.strip().strip(R.HEADING_TRIM).split()).casefold()
 
 
 def is_notes_heading(text: str) -> bool:
     """'**注释：**', '## Notes', 'References:' ... -> True (the text alone, no entry check)."""
-    return len(text) <= 60 and _heading_key(text) in NOTES_HEADINGS
+    return len(text) <= 60 and _heading_key(text) in R.NOTES_HEADINGS
 
 
 def is_note_entry(line: str) -> bool:
@@ -168,7 +109,7 @@ def _cited_labels(blocks: Iterable[Block]) -> frozenset[str]:
     """Every bracketed number written mid-line: lets a lone ``[n] text`` block count as a note."""
     found: set[str] = set()
     for b in blocks:
-        found.update(_norm_label(x) for x in _BR_MID.findall(b.text))
+        found.update(_norm_label(x) for x in R.BR_MID.findall(b.text))
     return frozenset(found)
 
 
@@ -259,7 +200,7 @@ def _continues(blocks: tuple[Block, ...], i: int, family: str, note: _Note) -> b
     b = blocks[i]
     if b.kind in STOP_KINDS or is_notes_heading(b.text.split("\n")[0]):
         return False
-    if _LINK_LEAD.match(b.text.lstrip()):
+    if R.LINK_LEAD.match(b.text.lstrip()):
         return True
     for j in range(i, min(i + MAX_SANDWICH, len(blocks) - 1)):
         c = blocks[j]
@@ -324,7 +265,7 @@ def _footnote(note: _Note, refs: tuple[str, ...], prev: Footnote | None, fmt: st
     """One read note -> Footnote; an Idem/Ibid takes the text of ``prev``."""
     text = plain_text("\n".join(ln.strip() for ln in note.content if ln.strip()), fmt)
     resolved, same_as, warn = True, None, []
-    idem = _IDEM.match(text)
+    idem = R.IDEM.match(text)
     if idem and prev is None:
         resolved = False
         warn = [diag(Severity.WARNING, "FN004", STAGE,
@@ -351,16 +292,16 @@ def plain_text(text: str, fmt: str = "markdown") -> str:
     """Note text as written -> plain text: Markdown links, emphasis and escapes undone,
     every URL and DOI set apart so that a linkifier takes exactly the address."""
     if "](" in text:
-        text = _MD_INLINE_LINK.sub(_link_as_text, text)
+        text = R.MD_INLINE_LINK.sub(_link_as_text, text)
     if "<" in text:
-        text = _AUTOLINK.sub(r"\1", text)
+        text = R.AUTOLINK.sub(r"\1", text)
     if fmt == "markdown" and "*" in text:
-        text = _EM.sub(r"\1", _BOLD.sub(r"\1", text))
+        text = R.EM.sub(r"\1", R.BOLD.sub(r"\1", text))
     if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
+        text = R.ESCAPE.sub(r"\1", text)
     if "10." in text:
-        text = _DOI_LEAD.sub(r"\1: ", text)
-    return _URL.sub(lambda m: _delimit(m, text), text)
+        text = R.DOI_LEAD.sub(r"\1: ", text)
+    return R.URL.sub(lambda m: _delimit(m, text), text)
 
 
 def _link_as_text(m: re.Match[str]) -> str:
@@ -412,9 +353,9 @@ def _marks(b: Block, fmt: str, scope: dict[str, str], first_def: dict[str, str]
     units, code) left out.  A marker's own section is searched first, then any."""
     if b.kind in SKIP_MARKERS or not _may_mark(b.text):
         return
-    code = [m.span() for m in _CODE_SPAN.finditer(b.text)] if fmt == "markdown" and "`" in b.text else []
+    code = [m.span() for m in R.CODE_SPAN.finditer(b.text)] if fmt == "markdown" and "`" in b.text else []
     c = 0
-    for m in _MARKER.finditer(b.text):
+    for m in R.MARKER.finditer(b.text):
         while c < len(code) and code[c][1] <= m.start():
             c += 1
         if c < len(code) and code[c][0] <= m.start():
@@ -428,11 +369,8 @@ def _marks(b: Block, fmt: str, scope: dict[str, str], first_def: dict[str, str]
         yield Mark(m.start(), m.end(), nid or label), nid is not None
 
 
-_FAST = re.compile(r"[\[［⁰¹²³⁴⁵⁶⁷⁸⁹]")
-
-
 def _may_mark(text: str) -> bool:
-    return _FAST.search(text) is not None
+    return R.MAY_MARK.search(text) is not None
 
 
 def _marker_label(text: str, m: re.Match[str]) -> str | None:
@@ -442,14 +380,14 @@ def _marker_label(text: str, m: re.Match[str]) -> str | None:
     if m.group("fn") is not None:
         return m.group("fn")
     if m.group("br") is not None:
-        if _MD_LINK_AFTER.match(text, m.end()):
+        if R.MD_LINK_AFTER.match(text, m.end()):
             return None                      # [1](https://...) is a Markdown link
         at_line_start = m.start() == 0 or text[m.start() - 1] == "\n"
         if at_line_start and text[m.end():m.end() + 1] in (":", "："):
             return None                      # [1]: url is a link reference definition
         return _norm_label(m.group("br"))
     before = text[max(0, m.start() - 3):m.start()]
-    if before[-1:].isdigit() or before[-1:] in "^⁰¹²³⁴⁵⁶⁷⁸⁹" or _UNIT_BEFORE.search(before):
+    if before[-1:].isdigit() or before[-1:] in "^⁰¹²³⁴⁵⁶⁷⁸⁹" or R.UNIT_BEFORE.search(before):
         return None                          # 10⁹, m², km³, mc² are not markers
     return _norm_label(m.group("sup"))
 
