@@ -85,7 +85,7 @@ def _editorial(raw: bytes, name: str) -> tuple[Editorial, tuple[Diagnostic, ...]
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        return Editorial(), (diag(Severity.ERROR, "ED001", "editorial", f"content/{name}: {err}", name),)
+        return Editorial(), (diag(Severity.WARNING, "ED001", "editorial", f"content/{name}: not valid TOML, ignored: {err}", name),)
     return Editorial(name, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)), ()
 
 
@@ -167,11 +167,12 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
     return out
 
 
-def build_corpus(cfg: Config, discover_fn=discover, run_fn=None) -> BuildResult:
+def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=None) -> BuildResult:
     """seeds/ -> every Document through every stage (no rendering, no writing).
 
-    ``discover_fn`` and ``run_fn`` let the incremental cache (cache.py) reuse
-    unchanged inputs and per-document results; the defaults cache nothing.
+    ``discover_fn``, ``run_fn`` and ``corpus_stages`` let the incremental cache
+    (cache.py) reuse unchanged inputs, per-document results and corpus-stage
+    results; the defaults cache nothing.
     """
     from .workers import run_all
 
@@ -179,7 +180,7 @@ def build_corpus(cfg: Config, discover_fn=discover, run_fn=None) -> BuildResult:
     results = (run_fn or run_all)(inputs, cfg)
     results = assign_slugs(results)
     docs = tuple(r.doc for r in results if r.doc is not None)
-    for name, fn in CORPUS_STAGES:
+    for name, fn in corpus_stages or CORPUS_STAGES:
         try:
             docs = fn(docs, cfg)
         except Exception as err:  # a corpus stage bug must not lose the site

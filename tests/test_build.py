@@ -179,3 +179,21 @@ def test_every_model_matches_the_shipped_json_schema(site):
     schema = json.loads(files("site_builder").joinpath("schema/document.schema.json").read_text("utf-8"))
     for model in site.glob("*/index.json"):
         jsonschema.validate(json.loads(model.read_text("utf-8")), schema)
+
+
+def test_editorial_meta_wins_and_bad_toml_is_named(tmp_path):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir(), content.mkdir()
+    shutil.copy(next(SEEDS.glob("002*")), seeds)
+    shutil.copy(next(SEEDS.glob("004*")), seeds)
+    (content / "002_12cb148f6a180bd2.toml").write_text('[meta]\nsite = "TMTPost"\ntags = ["AI"]\n', "utf-8")
+    (content / "004_e7820bf9a1c93ef4.toml").write_text('[meta\nsite = ', "utf-8")
+    before = tree(seeds)
+    out = tmp_path / "out"
+    res = cli("build", "--seeds", str(seeds), "--content", str(content), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "004_e7820bf9a1c93ef4.toml" in res.stderr and "ED001" in res.stderr
+    model = json.loads((out / "deepseek-falls-short-of-shaking-the-de-facto-us-china-ai-landscape" / "index.json")
+                       .read_text("utf-8"))
+    assert model["meta"]["site"] == "TMTPost" and model["meta"]["tags"] == ["AI"]
+    assert tree(seeds) == before
