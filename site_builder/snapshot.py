@@ -33,6 +33,9 @@ def snapshot(cfg: Config, package: Path, fmt: str, log: TextIO) -> int:
     """Build into a temporary folder and package it; 0 ok, 1 an input failed, 2 refused."""
     from .build import build
 
+    if not cfg.seeds.is_dir():
+        print(f"error: seeds folder not found: {cfg.seeds}; no package written", file=log)
+        return 2
     epoch = cfg.source_date_epoch if cfg.source_date_epoch is not None else int(time.time())
     with tempfile.TemporaryDirectory(prefix="sb-snapshot-") as tmp:
         site = Path(tmp) / "site"

@@ -305,11 +305,23 @@
     return c >= 0xDC00 && c <= 0xDFFF ? at - 1 : at;
   }
 
+  /* The language of a short text (a title, a snippet) for its lang attribute, as text_lang()
+     in site_builder/render/templates.py: an article's language does not always match it
+     (a Chinese title over an English-first bilingual text). */
+  function textLang(text, fallback) {
+    var han = (text.match(/[\u3400-\u9fff\uf900-\ufaff]/g) || []).length;
+    var latin = (text.match(/[A-Za-z]/g) || []).length;
+    var cjk = /^(zh|ja)$/i.test((fallback || "").split("-")[0]);
+    if (han && han * 2 >= latin) { return cjk ? fallback : "zh"; }
+    if (latin && !han && cjk) { return "und"; }
+    return fallback || "und";
+  }
+
   var api = {
     normalize: normalize, stem: stem, charClass: charClass, runs: runs, indexTokens: indexTokens,
     parseQuery: parseQuery,
     fnv1a: fnv1a, shardOf: shardOf, decodePostings: decodePostings, rank: rank, matches: matches,
-    snippet: snippet, FORMAT_VERSION: FORMAT_VERSION, CJK_RANGES: CJK_RANGES
+    snippet: snippet, textLang: textLang, FORMAT_VERSION: FORMAT_VERSION, CJK_RANGES: CJK_RANGES
   };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }
   if (typeof document === "undefined") { return; }
@@ -374,16 +386,18 @@
     var h = el("h2", "search-result-title"), a = el("a", "", d[1] || d[0]);
     // Site-relative paths only: a value with a scheme ("javascript:...") is never a link.
     a.href = /^[a-z][a-z0-9+.-]*:|^\/\//i.test(d[0]) ? "#" : page.root + d[0];
-    if (d[2]) { h.lang = d[2]; }
+    h.lang = textLang(d[1] || d[0], d[2]);
     h.appendChild(a);
     li.appendChild(h);
     var info = [d[3] ? d[3].slice(0, 10) : "", d[4]].filter(Boolean).join(" · ");
     if (info) { li.appendChild(el("p", "search-result-meta", info)); }
     var p = el("p", "search-snippet");
-    if (d[2]) { p.lang = d[2]; }
     li.appendChild(p);
-    part(page.base, "d/" + hit.doc).then(function (text) { fillSnippet(p, snippet(String(text), query)); },
-      function () { p.remove(); });
+    part(page.base, "d/" + hit.doc).then(function (text) {
+      var segments = snippet(String(text), query);
+      p.lang = textLang(segments.map(function (s) { return s.text; }).join(""), d[2]);
+      fillSnippet(p, segments);
+    }, function () { p.remove(); });
     return li;
   }
 

@@ -130,9 +130,12 @@ def test_no_script_or_handler_from_input_in_any_page(hostile):
                    re.fullmatch(r'<script src="(\.\./)*search/[\w./-]+\.js"( defer)?>', s) for s in scripts), (page, scripts)
         assert not re.search(r"<[a-z]+[^>]*\son\w+\s*=", html, re.I), page
         ours = {"search/index.html": "<form"}          # the search page's own form
-        for bad in ("<iframe", "<svg", "<form", "<base", "<meta http-equiv=\"refresh\"", "<style"):
+        for bad in ("<iframe", "<svg", "<form", "<base", "<style"):
             if ours.get(page.relative_to(hostile["out"]).as_posix()) != bad:
                 assert bad not in html, (page, bad)
+        for target in re.findall(r'<meta http-equiv="refresh" content="0; url=([^"]*)"', html):
+            # only our alias pages redirect, and only to an article inside the site
+            assert not urlsplit(target).scheme and (page.parent / unquote(target)).resolve().is_file(), (page, target)
 
 
 def test_no_hostile_url_in_href_or_src(hostile):
@@ -181,6 +184,14 @@ def test_unicode_controls_never_reach_slugs_or_console(hostile):
     assert "\x1b" not in res.stderr and "\u202e" not in res.stderr
     for p in hostile["out"].rglob("*"):
         assert not re.search("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", p.name), p
+
+
+def test_aliases_redirect_only_inside_out(hostile):
+    out = hostile["out"]
+    slug = next(f["slug"] for f in hostile["report"]["files"] if f["source"] == "path1-slug-0.md")
+    alias = out / "tmp" / "alias0" / "index.html"
+    assert alias.is_file() and f"{slug}/index.html" in alias.read_text("utf-8")
+    assert not Path("/tmp/alias0").exists()
 
 
 def test_collisions_get_distinct_deterministic_slugs(hostile):

@@ -17,7 +17,7 @@ from ..config import Config
 from ..model import dumps, to_json_dict
 from ..pipeline import BuildResult
 from . import article, feeds
-from .site import TAXONOMIES, Site, term_slug
+from .site import TAXONOMIES, Site, article_url, term_slug
 from .templates import LABELS, make_env
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -80,6 +80,7 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     page("404.html", "404.html")
     _taxonomies(site, page)
     _search(site, cfg, out, page)
+    _aliases(site, out, page)
     _originals(result, out)
     out.add("archive.json", dumps(archive_listing(result)))
     out.update(feeds.render(site, cfg, env, common))
@@ -97,6 +98,30 @@ def provenance(doc, archived: str) -> dict[str, Any]:
     }
 
 
+def _aliases(site: Site, out: Outputs, page) -> None:
+    """Hugo's aliases: a redirect page at each old address, built only from safe segments
+    inside the site; an alias that would replace a page, or is empty once made safe, is
+    skipped (the slug stage already warned about the unsafe parts)."""
+    for slug, doc in site.docs.items():
+        for alias in doc.meta.aliases:
+            path = alias_path(alias)
+            if not path or path in out or path == f"{slug}/index.html":
+                continue
+            depth = path.count("/")
+            page(path, "alias.html", target="../" * depth + article_url(slug), title=doc.meta.title or slug)
+
+
+def alias_path(alias: str) -> str:
+    """'/old/Path/' -> 'old/path/index.html'; every segment rebuilt by the slug allow-list."""
+    from ..util.slugs import slugify
+
+    parts = [p for p in re.split(r"[/\\]+", re.sub(r"\.html?$", "", alias)) if p not in ("", ".", "..")]
+    segments = [slugify(p, "") for p in parts[:8]]
+    if not segments or any(not s or s.endswith("-") for s in segments):
+        return ""
+    return "/".join(segments) + "/index.html"
+
+
 def _search(site: Site, cfg: Config, out: Outputs, page) -> None:
     """The search page and its index, as scripts so that search works from file://."""
     from ..search import SearchEntry, build_index
@@ -105,7 +130,8 @@ def _search(site: Site, cfg: Config, out: Outputs, page) -> None:
                            text="\n".join(b.text for b in doc.blocks if b.text), lang=doc.meta.lang,
                            date=doc.meta.date, site=doc.meta.site or doc.meta.publisher)
                for slug, doc in site.docs.items() if slug in site.position]   # copies left out
-    for path, data in build_index(entries, jobs=1).items():
+    memo = site.memo or NoMemo()     # the preview rebuilds the index only when an entry changed
+    for path, data in memo.part("search-index", entries, lambda: build_index(entries, jobs=1)).items():
         out.add(path, data)
     page("search/index.html", "search.html")
 

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 LABELS = {
+    "moved": "This page has moved",
     "skip": "Skip to content", "site_nav": "Site", "home": "Home", "tags": "Tags",
     "categories": "Categories", "sites": "Sources", "years": "Years", "search": "Search",
     "theme": "Theme", "breadcrumbs": "Breadcrumbs", "nothing": "Nothing here yet.",
