@@ -234,8 +234,8 @@ TIMESTAMP = re.compile(
     r"|\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
     rf"|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*(?:\d{{4}})?"
     rf"|\b\d{{1,2}}\s+{MONTH}\s*(?:\d{{4}})?"
-    r"|\b\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[smhdw])\s+ago\b"
-    r"|\d+\s*(?:秒|分钟|小时|天|周|个月|年)前|刚刚|昨天|前天|今天"
+    r"|\b\d{1,6}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[smhdw])\s+ago\b"
+    r"|(?<!\d)\d{1,6}\s*(?:秒|分钟|小时|天|周|个月|年)前|刚刚|昨天|前天|今天"
     r"|\d{1,2}月\d{1,2}日",
     re.I)
 # A month with its year: "2019年11月", "11/2019", "November 2019".
@@ -248,12 +248,14 @@ TIME_WORDS = re.compile(
     r"time|ago)\b|发布时间|发布于|更新时间|更新于|发布|更新|时间|来源", re.I)
 
 # Counters: "0 / 300", "12 comments", "3 min read", "1.2k views", "评论 45", "阅读 1000".
+# A number starts only where a run of figures starts, and runs at most 16 characters:
+# a match tried at every digit of a long run would take quadratic time.
 COUNTER = re.compile(
     r"^\s*\d+\s*/\s*\d+\s*$"
-    r"|\b\d[\d,.]*\s*[km]?\s*(?:comments?|replies|views?|shares?|likes?|reads?|min(?:ute)?s?\s+read|"
-    r"photos?|images?|videos?|votes?|reactions?)\b"
+    r"|\b(?<!\d[,.])\d[\d,.]{0,15}\s*[km]?\s*"
+    r"(?:comments?|replies|views?|shares?|likes?|reads?|min(?:ute)?s?\s+read|photos?|images?|videos?|votes?|reactions?)\b"
     r"|(?:评论|阅读|浏览|点赞|收藏|分享|转发|回复|关注|粉丝)\s*[:：]?\s*\d[\d,.]*\s*[万千kw]?"
-    r"|\d[\d,.]*\s*[万千]?\s*(?:人阅读|次阅读|阅读|评论|条评论|人参与|人关注|赞)",
+    r"|(?<!\d)(?<!\d[,.])\d[\d,.]{0,15}\s*[万千]?\s*(?:人阅读|次阅读|阅读|评论|条评论|人参与|人关注|赞)",
     re.I)
 # Gallery position: "Image 1 of 23", "1 / 23", "1 of 12".
 GALLERY = re.compile(r"^(?:image|photo|picture|slide)\s*\d+\s*(?:of|/)\s*/?\s*\d+$|^\d+\s*of\s*\d+$", re.I)

@@ -10,7 +10,7 @@ from typing import Callable
 
 from ..config import Config
 from ..model import Document
-from . import align, clean, dedup, footnotes, infer, languages, crosslink, structure
+from . import align, clean, dedup, footnotes, infer, languages, crosslink, site_chrome, structure
 
 DocStage = Callable[[Document, Config], Document]
 CorpusStage = Callable[[tuple[Document, ...], Config], tuple[Document, ...]]
@@ -25,6 +25,7 @@ DOC_STAGES: tuple[tuple[str, DocStage], ...] = (
 )
 
 CORPUS_STAGES: tuple[tuple[str, CorpusStage], ...] = (
+    ("site_chrome", site_chrome.run),
     ("dedup", dedup.run),
     ("crosslink", crosslink.run),
 )

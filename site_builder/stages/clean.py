@@ -15,7 +15,9 @@ Editors correct decisions in content/<stem>.toml::
     drop = ["a substring of a block that must go"]
 
 An input in which nothing reads as running text (all chrome, or every line
-short) is kept whole with a CLN001 warning rather than emptied.
+short) is kept whole with a CLN001 warning rather than emptied.  A notes
+section (a notes heading and the entries under it, see clean_notes) is kept
+as it stands and not judged: the footnotes stage reads it next.
 """
 from __future__ import annotations
 
@@ -27,12 +29,17 @@ from ..config import Config
 from ..model import Block, BlockKind, Diagnostic, Document, Removed, Severity, diag
 from ..rules import chrome as C
 from . import clean_core as core
+from .clean_notes import notes_blocks
 
 STAGE = "clean"
 TAGLINE_MAX = 12      # word-units of a line above the title still taken for the header
+NOTES_REASON = "kept: notes section"
 _NOT_TEXT = (BlockKind.IMAGE, BlockKind.RULE)
-_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_NO_PIECES: list[str] = []       # shared, never changed: the pieces of a block not judged
+# No brackets inside, and bounded: else a line of 50,000 "[" or of "[a](" repeated
+# takes quadratic time (every "[" would scan to the end of the line).
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\[\]\n]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\([^()\[\]\n]{0,2000}\)")
 _MD_MARKS = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)|\*\*|__|`")
 
 
@@ -52,6 +59,9 @@ def run(doc: Document, cfg: Config | None = None) -> Document:
     decisions, removed, warnings = plan(doc)
     blocks: list[Block] = []
     for d in decisions:
+        if all(d.keep):
+            blocks.append(d.block)
+            continue
         kept, gone = _apply(d)
         blocks.extend(kept)
         removed.extend(gone)
@@ -77,28 +87,41 @@ def explain(doc: Document, cfg: Config | None = None) -> list[tuple[Block, bool,
 # ------------------------------------------------------------------ planning
 
 def plan(doc: Document) -> tuple[list[Decision], list[Removed], list[Diagnostic]]:
-    """Decide every block: image-file names split off, the core's verdicts, the
-    whole-input fallback, then the editor's corrections (which always win)."""
+    """Decide every block: image-file names split off, notes sections set aside,
+    the core's verdicts, the whole-input fallback, then the editor's corrections
+    (which always win)."""
     blocks, removed = _split_file_names(doc.blocks)
-    pieces = [_pieces(b, doc.format) for b in blocks]
+    notes = notes_blocks(blocks)
+    pieces = [_NO_PIECES if i in notes else _pieces(b, doc.format) for i, b in enumerate(blocks)]
     flat = [text for p in pieces for text in p]
     breaks = _breaks(blocks, pieces)
     result = core.classify(flat, _context(doc), bool(doc.meta.title), breaks) if flat else core.Result(())
-    decisions = _regroup(blocks, pieces, result.verdicts)
+    decisions = _regroup(blocks, pieces, result.verdicts, notes)
     decisions = _above_title(decisions, result.verdicts, pieces, doc)
     decisions = _place_images(decisions)
-    warnings: list[Diagnostic] = []
-    if result.fallback or (decisions and not any(any(d.keep) for d in decisions)):
-        why = result.fallback or "every block was judged chrome"
-        decisions = [Decision(d.block, (True,) * len(d.keep), ("kept: " + why,) * len(d.keep))
-                     for d in decisions]
-        warnings.append(diag(Severity.WARNING, "CLN001", STAGE, f"kept whole: {why}",
-                             doc.source.path, blocks[0].lines[0] if blocks else None,
-                             "check the input; an editor can drop blocks in content/<stem>.toml [clean]"))
-    decisions, notes = _editorial(decisions, doc)
+    decisions, warnings = _fallback(decisions, result.fallback, notes, doc)
+    decisions, problems = _editorial(decisions, doc)
     warnings += [diag(Severity.WARNING, code, STAGE, msg, doc.source.path, line, hint)
-                 for code, msg, line, hint in notes]
+                 for code, msg, line, hint in problems]
     return decisions, removed, warnings
+
+
+def _fallback(decisions: list[Decision], why: str, notes: frozenset[int],
+              doc: Document) -> tuple[list[Decision], list[Diagnostic]]:
+    """When the core found no running text (``why``), or nothing is left, every
+    block is kept and a CLN001 warning says so: an empty page is worse than a noisy one."""
+    if not why and (not decisions or any(any(d.keep) for d in decisions)):
+        return decisions, []
+    why = why or "every block was judged chrome"
+    kept = [_kept(d, NOTES_REASON if i in notes else "kept: " + why) for i, d in enumerate(decisions)]
+    line = decisions[0].block.lines[0] if decisions else None
+    return kept, [diag(Severity.WARNING, "CLN001", STAGE, f"kept whole: {why}", doc.source.path, line,
+                       "check the input; an editor can drop blocks in content/<stem>.toml [clean]")]
+
+
+def _kept(d: Decision, reason: str) -> Decision:
+    n = len(d.keep)
+    return Decision(d.block, (True,) * n, (reason,) * n)
 
 
 def _split_file_names(blocks: Sequence[Block]) -> tuple[list[Block], list[Removed]]:
@@ -106,7 +129,7 @@ def _split_file_names(blocks: Sequence[Block]) -> tuple[list[Block], list[Remove
     name that a scraper glued onto it, as a removed piece."""
     out, removed = [], []
     for b in blocks:
-        m = C.GLUED_FILENAME.match(b.text) if b.kind not in _NOT_TEXT else None
+        m = C.GLUED_FILENAME.match(core.probe(b.text)) if b.kind not in _NOT_TEXT else None
         if m and len(b.text) - m.end() >= 8:
             removed.append(Removed(m.group("name"), "chrome: image file name", (b.lines[0], b.lines[0])))
             b = replace(b, text=b.text[m.end():], kind=BlockKind.CAPTION, level=0)
@@ -130,8 +153,9 @@ def _breaks(blocks: Sequence[Block], pieces: Sequence[list[str]]) -> list[bool]:
     """For each piece: does a blank line stand before it (a paragraph break)?"""
     out, prev_end = [], None
     for b, p in zip(blocks, pieces):
-        gap = prev_end is None or b.lines[0] > prev_end + 1
-        out.extend(gap if k == 0 else False for k in range(len(p)))
+        if p:
+            out.append(prev_end is None or b.lines[0] > prev_end + 1)
+            out.extend([False] * (len(p) - 1))
         prev_end = b.lines[1]
     return out
 
@@ -159,12 +183,18 @@ def _context(doc: Document) -> list[tuple[str, str]]:
 
 
 def _regroup(blocks: Sequence[Block], pieces: Sequence[list[str]],
-             verdicts: Sequence[core.Verdict]) -> list[Decision]:
+             verdicts: Sequence[core.Verdict], notes: frozenset[int]) -> list[Decision]:
+    """The core's verdicts on the pieces -> a Decision per block (blocks without
+    pieces, images and notes, are kept here)."""
     out, k = [], 0
-    for b, p in zip(blocks, pieces):
+    same: dict[tuple[int, str], tuple[tuple[bool, ...], tuple[str, ...]]] = {}
+    for i, (b, p) in enumerate(zip(blocks, pieces)):
         n = b.text.count("\n") + 1
         if not p:
-            out.append(Decision(b, (True,) * n, ("",) * n))
+            why = NOTES_REASON if i in notes else ""
+            if (n, why) not in same:       # shared tuples: 100,000 notes make few objects
+                same[n, why] = ((True,) * n, (why,) * n)
+            out.append(Decision(b, *same[n, why]))
             continue
         mine = verdicts[k:k + len(p)]
         k += len(p)
@@ -182,9 +212,12 @@ def _above_title(decisions: list[Decision], verdicts: Sequence[core.Verdict],
     title = next((r.lines[0] for r in doc.removed if r.reason == "metadata: title"), 0)
     out, k = [], 0
     for d, p in zip(decisions, pieces):
+        if not p:
+            out.append(d)
+            continue
         mine = verdicts[k:k + len(p)]
         k += len(p)
-        if d.block.lines[1] < title and mine and all(v.kind is not core.Kind.GOOD for v in mine) \
+        if d.block.lines[1] < title and all(v.kind is not core.Kind.GOOD for v in mine) \
                 and all(core.features(t).size <= TAGLINE_MAX for t in p):
             d = Decision(d.block, (False,) * len(d.keep), ("chrome: site header",) * len(d.keep))
         out.append(d)
@@ -211,6 +244,8 @@ def _editorial(decisions: list[Decision], doc: Document) -> tuple[list[Decision]
     table = doc.editorial.section("clean")
     keep = [s for s in table.get("keep", []) if isinstance(s, str) and s]
     drop = [s for s in table.get("drop", []) if isinstance(s, str) and s]
+    if not keep and not drop:
+        return decisions, []
     notes: list[tuple] = []
     out = []
     for d in decisions:

@@ -34,9 +34,9 @@ from typing import Iterable, Sequence
 
 from ..rules import chrome as C
 from .clean_edges import article_span, best_span, extend, trim_tail
-from .clean_features import Features, Kind, features, norm, repeated
+from .clean_features import Features, Kind, ends_like_sentence, features, norm, probe, repeated
 
-__all__ = ["Kind", "Verdict", "Result", "classify", "clean_lines", "features", "kind_of"]
+__all__ = ["Kind", "Verdict", "Result", "classify", "clean_lines", "features", "kind_of", "probe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +222,10 @@ def classify(texts: Sequence[str], context: Sequence[tuple[str, str]] = (),
 
 
 def _classify(texts: Sequence[str], context: Sequence[tuple[str, str]], title_known: bool) -> Result:
-    seen = repeated(texts)
+    keys = [norm(t) for t in texts]
+    seen = repeated(keys)
     known = {norm(text): reason for text, reason in context if norm(text)}
-    feats = [features(t, seen, known) for t in texts]
+    feats = [features(t, seen, known, k) for t, k in zip(texts, keys)]
     stoplist = has_stoplist(feats)
     kinds = [kind_of(f, stoplist) for f in feats]
     if not any(k is Kind.GOOD for k in kinds):
@@ -234,7 +235,7 @@ def _classify(texts: Sequence[str], context: Sequence[tuple[str, str]], title_kn
     first, last = extend(texts, feats, kinds, first, min(last, comments - 1), title_known)
     last = trim_tail(texts, feats, kinds, first, min(last, comments - 1))
     verdicts = [_decide(i, feats[i], kinds[i], values[i], first, last) for i in range(len(texts))]
-    verdicts = _drop_repeats(texts, kinds, verdicts)
+    verdicts = _drop_repeats(keys, kinds, verdicts)
     return Result(tuple(_region_reasons(verdicts, feats, first, last, comments)))
 
 
@@ -259,7 +260,7 @@ def wrap_width(texts: Sequence[str]) -> int:
     if at_width < WRAP_MIN or at_width < WRAP_SHARE * len(lengths):
         return 0
     cut = [i for i, t in enumerate(texts[:-1]) if width - WRAP_SLACK <= len(t) <= width]
-    open_ended = sum(1 for i in cut if not C.SENTENCE_END.search(texts[i]))
+    open_ended = sum(1 for i in cut if not ends_like_sentence(texts[i]))
     cased = [i for i in cut if texts[i + 1][:1].isupper() or texts[i + 1][:1].islower()]
     carried = sum(1 for i in cased if texts[i + 1][:1].islower())
     return width if open_ended >= 0.6 * len(cut) and carried >= WRAP_CARRIED * len(cased) else 0
@@ -283,11 +284,15 @@ _CJK_EDGE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 def _join(parts: Iterable[str]) -> str:
-    out = ""
+    """Wrapped lines -> one paragraph: a space between them, none between Han characters."""
+    out: list[str] = []
+    last = ""
     for part in parts:
-        glue = "" if not out or (_CJK_EDGE.match(out[-1]) and _CJK_EDGE.match(part[:1])) else " "
-        out += glue + part
-    return out
+        if out and not (_CJK_EDGE.match(last) and _CJK_EDGE.match(part[:1])):
+            out.append(" ")
+        out.append(part)
+        last = part[-1:] or last
+    return "".join(out)
 
 
 TOO_FEW = 3           # blocks: fewer, with no chrome evidence, is a short note, not bad input
@@ -311,14 +316,15 @@ def _decide(i: int, f: Features, k: Kind, value: float, first: int, last: int) -
     return Verdict(False, reason, k, value)
 
 
-def _drop_repeats(texts: Sequence[str], kinds: Sequence[Kind], verdicts: list[Verdict]) -> list[Verdict]:
+def _drop_repeats(keys: Sequence[str], kinds: Sequence[Kind], verdicts: list[Verdict]) -> list[Verdict]:
     """A paragraph kept a second time word for word (a gallery caption shown twice,
-    a teaser of the story itself) goes; short repeated lines (list items) stay."""
+    a teaser of the story itself) goes; short repeated lines (list items) stay.
+    ``keys``: the blocks' ``norm`` texts."""
     seen: dict[str, int] = {}
     out = list(verdicts)
     for i, v in enumerate(verdicts):
         if v.keep and kinds[i] is Kind.GOOD:
-            key = norm(texts[i])
+            key = keys[i]
             if i - seen.get(key, -REPEAT_NEAR - 1) <= REPEAT_NEAR:
                 out[i] = Verdict(False, "chrome: repeated line", v.kind, v.score)
             seen[key] = i

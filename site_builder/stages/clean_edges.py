@@ -13,7 +13,7 @@ import re
 from typing import Sequence
 
 from ..rules import chrome as C
-from .clean_features import Features, Kind
+from .clean_features import Features, Kind, probe
 
 
 def best_span(values: Sequence[float]) -> tuple[int, int]:
@@ -42,7 +42,7 @@ def article_span(texts: Sequence[str], feats: Sequence[Features],
     One pass: the best run before each index is Kadane's best so far."""
     best, span, cur, start = 0.0, (0, -1), 0.0, 0
     for m, (text, f, v) in enumerate(zip(texts, feats, values)):
-        if f.size <= 25 and C.COMMENTS_START.match(text.strip()):
+        if f.size <= 25 and C.COMMENTS_START.match(probe(text).strip()):
             need = MIN_BEFORE_BARE if _BARE_COMMENTS.match(text.strip()) else MIN_ARTICLE
             if span[1] >= span[0] and best >= need:
                 return span[0], span[1], m
@@ -154,7 +154,8 @@ def trim_tail(texts: Sequence[str], feats: Sequence[Features], kinds: Sequence[K
     article's text lies after it than before."""
     end = last
     for i in range(last, max(first, last - TAIL_WINDOW), -1):
-        if (C.AUTHOR_BIO.match(texts[i]) or C.AUTHOR_CONTACT.match(texts[i])) \
+        head = probe(texts[i])
+        if (C.AUTHOR_BIO.match(head) or C.AUTHOR_CONTACT.match(head)) \
                 and _mass(feats, kinds, first, i) >= _mass(feats, kinds, i + 1, last + 1):
             end = i - 1
     return end

@@ -5,6 +5,12 @@ in word-units (a word, or two Han characters), its sentence marks and
 function-word ratio, and the chrome evidence of rules/chrome.py: a block made
 of label words ("Share Tweet Email", "相关推荐"), a short block containing a
 chrome phrase, or a shape (timestamp, counter, gallery position, credit line).
+
+Linear in the length of the text, whatever the text: counts (words, Han
+characters, sentence marks) are single scans of simple character classes,
+and every heuristic pattern sees only ``probe(text)``, the first and last
+PROBE characters of a long block (a label, a phrase or a date line is short;
+a block of 100,000 characters is never one).
 """
 from __future__ import annotations
 
@@ -21,6 +27,22 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NORM_DROP = re.compile(r"[\W\d_]+")
 _DIGIT = re.compile(r"\d")
+_HAN_FUNCTION = re.compile("[" + "".join(sorted(C.HAN_FUNCTION)) + "]")
+
+PROBE = 2000          # characters at each end of a block that the heuristic patterns see
+
+
+def probe(text: str) -> str:
+    """A block's text, or its first and last PROBE characters when it is longer:
+    what a pattern may look at, so that no pattern runs on unbounded text."""
+    if len(text) <= 2 * PROBE:
+        return text
+    return text[:PROBE] + "\n" + text[-PROBE:]
+
+
+def ends_like_sentence(text: str) -> bool:
+    """Does the text end with sentence-final punctuation (only its tail is searched)?"""
+    return bool(C.SENTENCE_END.search(text, max(0, len(text) - PROBE)))
 
 
 class Kind(str, Enum):
@@ -51,41 +73,43 @@ class Features:
 
 
 def features(text: str, seen: frozenset[str] = frozenset(),
-             known: Mapping[str, str] | None = None) -> Features:
+             known: Mapping[str, str] | None = None, key: str | None = None) -> Features:
     """One block's text -> its Features (``seen``: normalised texts that occur more
     than once in the page; ``known``: normalised provenance lines such as the site
-    name, with the reason their repeats are removed for)."""
+    name, with the reason their repeats are removed for; ``key``: ``norm(text)``
+    when the caller has it already)."""
     words = _WORD.findall(text)
     han = len(_CJK.findall(text))
     size = len(words) + han / 2
     stop = _stop_ratio(words, text, han)
     sentences = len(C.SENTENCE_MARK.findall(text))
-    ends = bool(C.SENTENCE_END.search(text))
-    evidence = evidence_for(text, size, sentences)
-    key = norm(text)
+    ends = ends_like_sentence(text)
+    evidence = evidence_for(probe(text), size, sentences)
+    key = norm(text) if key is None else key
     if not evidence and known and key in known:
         evidence = known[key]
     caps = sum(1 for w in words if w[0].isupper()) / len(words) if words else 0.0
     inner = len(C.INNER_PUNCT.findall(text.rstrip(".:;!?。：；！？ ")))
     colon = text.rstrip().endswith((":", "："))
     # The legal footer, or the site's name repeated below the article, ends the page.
-    wall = (evidence == "page footer" and bool(C.FOOTER_WALL.search(text))) or evidence == "site name"
+    wall = (evidence == "page footer" and bool(C.FOOTER_WALL.search(probe(text)))) or evidence == "site name"
     return Features(len(words), han, size, sentences, ends, stop, evidence, key in seen,
                     caps, inner, colon, wall, bool(_DIGIT.search(text)))
 
 
 def _stop_ratio(words: list[str], text: str, han: int) -> float:
     if han > len(words):
-        return sum(1 for ch in text if ch in C.HAN_FUNCTION) / max(1, han)
+        return len(_HAN_FUNCTION.findall(text)) / max(1, han)
     if not words:
         return 0.0
     return sum(1 for w in words if w.casefold() in C.STOPWORDS) / len(words)
 
 
 def evidence_for(text: str, size: float, sentences: int) -> str:
-    """The chrome reason a block carries by itself (labels, phrases, shapes), or ""."""
+    """The chrome reason a block carries by itself (labels, phrases, shapes), or "".
+    ``text`` is the block's ``probe``; ``size`` and ``sentences`` count the whole block."""
     stripped = text.strip()
-    if not _WORD.search(stripped) and not _CJK.search(stripped):
+    if not size:                                  # no word, no Han character anywhere
         return "separator"
     label = _label(stripped)
     if label:
@@ -196,16 +220,20 @@ _SOCIAL = frozenset({"comment", "comments"}).union(
     *(labels for reason, labels in _LABEL_SETS if reason in ("share row", "social link row")))
 
 
+def units(text: str) -> float:
+    """Text -> its size in word-units: a word, or two Han characters."""
+    return len(_WORD.findall(text)) + len(_CJK.findall(text)) / 2
+
+
 def norm(text: str) -> str:
     """Text -> letters only, case-folded: the key for repeated lines."""
     return _NORM_DROP.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-def repeated(texts: Sequence[str]) -> frozenset[str]:
-    """Normalised texts that occur more than once."""
+def repeated(keys: Sequence[str]) -> frozenset[str]:
+    """Normalised texts (``norm``) -> those that occur more than once."""
     counts: dict[str, int] = {}
-    for t in texts:
-        key = norm(t)
+    for key in keys:
         if key:
             counts[key] = counts.get(key, 0) + 1
     return frozenset(k for k, n in counts.items() if n > 1)
