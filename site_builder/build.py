@@ -11,10 +11,17 @@ from .report import print_summary, report_json
 from .write import OutputRefused, check_out, write_tree
 
 
+def site_files(result: BuildResult, cfg: Config, memo=None) -> dict[str, bytes]:
+    """Every output file of the site: the one list that build and serve both write."""
+    files = render_site(result, cfg, memo)
+    key = (tuple(result.results), tuple(result.diagnostics))
+    files.add("_report.json", dumps(report_json(result)) if memo is None else
+              memo.part("_report.json", key, lambda: dumps(report_json(result))))
+    return files
+
+
 def render_and_write(result: BuildResult, cfg: Config) -> None:
-    files = render_site(result, cfg)
-    files.add("_report.json", dumps(report_json(result)))
-    write_tree(cfg.out, files)
+    write_tree(cfg.out, site_files(result, cfg))
 
 
 def build(cfg: Config, log: TextIO, verbose: bool = False) -> int:

@@ -124,10 +124,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return verify(args.package, sys.stderr)
 
 
-_EXTRA: dict[str, str] = {}
-_EXTRA_ARGS: dict = {}
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    from .serve import add_arguments
+
+    _site_args(p)
+    add_arguments(p)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import main as serve_main
+
+    return serve_main(args)
+
+
+_EXTRA: dict[str, str] = {"serve": "preview the site with live reload (127.0.0.1 unless --host)"}
+_EXTRA_ARGS: dict = {"serve": _serve_args}
 _COMMANDS = {"build": cmd_build, "inspect": cmd_inspect, "clean": cmd_clean,
              "snapshot": cmd_snapshot, "verify": cmd_verify}
+_COMMANDS["serve"] = cmd_serve
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,346 @@
+"""Incremental builds for the preview: redo only what a change can affect.
+
+Three memories, all in the serving process (nothing is written to disk):
+
+- ``InputCache`` re-reads an input or its editorial file only when its stat
+  signature (mtime, size, inode, ctime) changed; otherwise it hands back the
+  InputFile it read before.
+- ``DocCache`` keys each DocResult by a content hash: the input's bytes, its
+  editorial bytes, its name, the package's code and the Config.  Only inputs
+  with a new key go through the per-document stages (in the usual worker
+  processes, under the usual time budget).
+- ``RenderMemo`` remembers each page with the context it was rendered from,
+  and each document's rendered body; a page is rendered again only when its
+  context differs, so a change to one article re-renders that article, its
+  neighbours and the listings that show it.  A template change forgets the
+  pages but keeps the bodies (no re-parsing).
+
+Corpus stages and the render walk still run over the whole corpus, so the
+output is byte-identical to a full build (tests/test_serve.py checks it).
+``TreeWriter`` then rewrites only the files whose bytes changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from .build import site_files
+from .config import Config
+from .discover import InputFile, _walk, read_input
+from .model import Diagnostic
+from .pipeline import BuildResult, DocResult, build_corpus
+from .stages import CORPUS_STAGES
+from .write import write_tree
+
+Signature = tuple[int, int, int, int]
+Found = tuple[InputFile | None, Diagnostic | None]
+INCOMPLETE = ".site-builder-incomplete"
+
+
+def code_version() -> str:
+    """Hash of the package's own source: a code change invalidates every cached result."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def config_key(cfg: Config) -> str:
+    """The Config as text, less what cannot change a Document (the output folder)."""
+    return repr(replace(cfg, out=Path(".")))
+
+
+def signature(path: Path) -> Signature | None:
+    """What tells us a file changed without reading it; None if it is gone."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+def editorial_rel(rel: str) -> str:
+    """content/ path that discover._editorial reads for input ``rel``."""
+    stem = rel.rsplit(".", 1)[0] if "." in Path(rel).name else rel
+    return f"{stem}.toml"
+
+
+class InputCache:
+    """discover.discover, re-reading only files whose stat signature changed."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[tuple, Found]] = {}
+        self.read = 0
+
+    def discover(self, seeds: Path, content: Path, max_bytes: int
+                 ) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
+        inputs: list[InputFile] = []
+        diags: list[Diagnostic] = []
+        skipped: list[str] = []
+        seen: dict[str, tuple[tuple, Found]] = {}
+        self.read = 0
+        for rel in _walk(seeds, diags):
+            sig = (signature(seeds / rel), signature(content / editorial_rel(rel)), max_bytes)
+            old = self._seen.get(rel)
+            if old is None or old[0] != sig or sig[0] is None:
+                old = (sig, read_input(seeds, content, rel, max_bytes))
+                self.read += 1
+            seen[rel] = old
+            item, problem = old[1]
+            if problem:
+                diags.append(problem)
+            if item is None:
+                skipped.append(rel)
+            else:
+                inputs.append(item)
+        self._seen = seen
+        return inputs, diags, skipped
+
+
+class DocCache:
+    """DocResults by content hash; only new keys run the per-document stages."""
+
+    def __init__(self, cfg: Config) -> None:
+        self._salt = (code_version() + "\0" + config_key(cfg)).encode()
+        self._results: dict[str, DocResult] = {}
+        self.processed = 0
+
+    def key(self, item: InputFile) -> str:
+        h = hashlib.sha256(self._salt)
+        for part in (item.name.encode(), item.sha256.encode(), item.editorial_name.encode(),
+                     hashlib.sha256(item.editorial).digest()):
+            h.update(len(part).to_bytes(8, "big") + part)
+        return h.hexdigest()
+
+    def run(self, inputs: list[InputFile], cfg: Config) -> list[DocResult]:
+        """Same contract as workers.run_all: one DocResult per input, input order."""
+        from .workers import run_all
+
+        keys = [self.key(item) for item in inputs]
+        missing = [item for item, k in zip(inputs, keys) if k not in self._results]
+        fresh = {r.name: r for r in run_all(missing, cfg)} if missing else {}
+        self.processed = len(missing)
+        results, kept = [], {}
+        for item, k in zip(inputs, keys):
+            r = self._results.get(k) or fresh.get(item.name)
+            if r is None:
+                continue
+            kept[k] = r
+            results.append(r)
+        self._results = kept            # forget what no input needs any more
+        return results
+
+
+@dataclass(slots=True)
+class RenderMemo:
+    """Pages and parts from the last render, reused when their inputs are equal.
+
+    Equality is cheap here: unchanged Documents share their blocks with the
+    cached ones (``dataclasses.replace`` keeps fields), so comparing them
+    stops at identical objects.
+    """
+
+    templates: str = ""
+    pages: dict[str, tuple[str, dict[str, Any], Any]] = field(default_factory=dict)
+    parts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    rendered: int = 0
+
+    def begin(self, template_dir: Path) -> None:
+        """Start a render; forget every page if any template changed."""
+        version = tree_hash(template_dir)
+        if version != self.templates:
+            self.pages.clear()
+            self.templates = version
+        self.used = set()
+        self.rendered = 0
+
+    def end(self) -> None:
+        """Drop what this render did not use (deleted articles, renamed slugs)."""
+        self.pages = {k: v for k, v in self.pages.items() if k in self.used}
+        self.parts = {k: v for k, v in self.parts.items() if k in self.used}
+
+    def page(self, path: str, template: str, ctx: dict[str, Any], make: Callable[[], Any]) -> Any:
+        self.used.add(path)
+        hit = self.pages.get(path)
+        if hit is not None and hit[0] == template and hit[1] == ctx:
+            return hit[2]
+        value = make()
+        self.rendered += 1
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        self.pages[path] = (template, ctx, value)
+        return value
+
+    def part(self, name: str, key: object, make: Callable[[], Any]) -> Any:
+        self.used.add(name)
+        hit = self.parts.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        value = make()
+        self.parts[name] = (key, value)
+        return value
+
+
+def tree_hash(root: Path) -> str:
+    """Hash of every file's name and bytes below ``root`` (templates: a few kB)."""
+    h = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class Stats:
+    """What one rebuild did, for the console and the benchmark."""
+
+    read: int = 0
+    processed: int = 0
+    rendered: int = 0
+    written: int = 0
+    deleted: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def line(self) -> str:
+        times = " ".join(f"{k} {v * 1000:.0f} ms" for k, v in self.seconds.items())
+        return (f"{self.read} read, {self.processed} processed, {self.rendered} pages rendered, "
+                f"{self.written} written, {self.deleted} deleted ({times})")
+
+
+class Builder:
+    """The whole build, run again and again, reusing what did not change."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.inputs = InputCache()
+        self.docs = DocCache(cfg)
+        self.memo = RenderMemo()
+        self.stage_memo: dict[str, tuple[tuple, tuple]] = {}
+        self.stages_run = 0
+        self.timings: dict[str, float] = {}      # discover, documents, each corpus stage
+
+    def corpus(self) -> BuildResult:
+        self.timings = {}
+        stages = tuple((name, self._stage(name, fn)) for name, fn in CORPUS_STAGES)
+        return build_corpus(self.cfg, self._timed("discover", self.inputs.discover),
+                            self._timed("documents", self.docs.run), stages)
+
+    def _timed(self, name: str, fn: Callable) -> Callable:
+        def run(*args):
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                self.timings[name] = time.perf_counter() - start
+        return run
+
+    def _stage(self, name: str, fn: Callable) -> Callable:
+        """A corpus stage is pure: the same Documents in, the same Documents out.
+
+        This skips the stages when no Document changed (a template, CSS or
+        no-op save); after an article edit they run over the whole corpus.
+        """
+        def run(docs: tuple, cfg: Config) -> tuple:
+            hit = self.stage_memo.get(name)
+            if hit is not None and hit[0] == docs:
+                return hit[1]
+            start = time.perf_counter()
+            out = fn(docs, cfg)
+            self.timings[name] = time.perf_counter() - start
+            self.stage_memo[name] = (docs, out)
+            self.stages_run += 1
+            return out
+        return run
+
+    def files(self, result: BuildResult) -> dict[str, bytes]:
+        """Render (may raise: a template error) with the memo."""
+        self.memo.begin(self.cfg.template_dir)
+        files = site_files(result, self.cfg, self.memo)
+        self.memo.end()
+        return files
+
+    def build(self) -> tuple[BuildResult, dict[str, bytes], Stats]:
+        stats = Stats()
+        t0 = time.perf_counter()
+        result = self.corpus()
+        t1 = time.perf_counter()
+        files = self.files(result)
+        t2 = time.perf_counter()
+        stats.read, stats.processed, stats.rendered = self.inputs.read, self.docs.processed, self.memo.rendered
+        stats.seconds = {"corpus": t1 - t0, **self.timings, "render": t2 - t1}
+        return result, files, stats
+
+
+class TreeWriter:
+    """Writes a site into ``out``: the first time by atomic swap, then only what changed.
+
+    After the first swap each changed file is written beside its target and
+    renamed over it (atomic per file), so a reader or a killed build never
+    sees a half-written file.  A build killed between two renames leaves a
+    site mixing two consecutive builds, flagged by the INCOMPLETE file; the
+    next ``serve`` or ``build`` replaces the whole tree by atomic swap.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.current: dict[str, bytes] | None = None
+        self.changed: list[str] = []          # paths written or deleted by the last write
+
+    def write(self, files: dict[str, bytes], stats: Stats | None = None) -> None:
+        stats = stats or Stats()
+        t0 = time.perf_counter()
+        if self.current is None:
+            self.changed = sorted(files)
+            write_tree(self.out, files)
+            stats.written, stats.deleted = len(files), 0
+        else:
+            stats.written, stats.deleted = self._update(files)
+        self.current = dict(files)
+        stats.seconds["write"] = time.perf_counter() - t0
+
+    def _update(self, files: dict[str, bytes]) -> tuple[int, int]:
+        old = self.current or {}
+        changed = [p for p, data in files.items() if old.get(p) is not data and old.get(p) != data]
+        gone = [p for p in old if p not in files]
+        self.changed = sorted(changed) + sorted(gone)
+        if not changed and not gone:
+            return 0, 0
+        flag = self.out / INCOMPLETE
+        flag.write_bytes(b"an incremental update was interrupted; the next build rewrites everything\n")
+        for rel in sorted(changed):
+            self._put(rel, files[rel])
+        for rel in sorted(gone):
+            self._drop(rel)
+        flag.unlink()
+        return len(changed), len(gone)
+
+    def _inside(self, rel: str) -> Path:
+        dest = self.out / rel
+        if self.out not in dest.parent.resolve().parents and dest.parent.resolve() != self.out:
+            raise ValueError(f"output path escapes the output folder: {rel}")
+        return dest
+
+    def _put(self, rel: str, data: bytes) -> None:
+        (self.out / rel).parent.mkdir(parents=True, exist_ok=True)
+        dest = self._inside(rel)
+        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, dest)
+
+    def _drop(self, rel: str) -> None:
+        dest = self._inside(rel)
+        if dest.is_file() and not dest.is_symlink():
+            dest.unlink()
+        parent = dest.parent
+        while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
