@@ -82,7 +82,8 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     _search(site, cfg, out, page)
     _aliases(site, out, page)
     _originals(result, out)
-    out.add("archive.json", dumps(archive_listing(result)))
+    out.add("archive.json", memo.part("archive.json", tuple(result.results),
+                                      lambda: dumps(archive_listing(result))))
     out.update(feeds.render(site, cfg, env, common))
     _static(cfg, out)
     return out
