@@ -28,6 +28,7 @@ STAGE = "crosslink"
 TOP_FEATURES = 256     # heaviest terms kept per document
 MAX_DF = 200           # a term in more documents links too much to mean anything
 MIN_SCORE = 1e-9       # any shared kept term: across languages ("DeepSeek") scores are low
+CANDIDATE_SLACK = 32     # candidates past `count` kept per article, for ineligible ones (copies, drafts)
 SEED = 0x7E1A7ED
 
 
@@ -103,6 +104,11 @@ def related_slugs(docs: list[Document], count: int) -> list[tuple[str, ...]]:
     a, b, score = a[keep], b[keep], score[keep]
     src, dst, val = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([score, score])
     order = np.lexsort((dst, -np.round(val, 9), src))      # by source, best first, ties by position
+    # Only the best few candidates of each source reach the Python loop: the pairs
+    # grow faster than the corpus when many articles share a topic.
+    src_sorted = src[order]
+    first = np.searchsorted(src_sorted, src_sorted, side="left")
+    order = order[np.arange(order.size) - first < count + CANDIDATE_SLACK]
     picks: list[list[str]] = [[] for _ in docs]
     for i, j in zip(src[order].tolist(), dst[order].tolist()):
         if len(picks[i]) < count and eligible(docs[i], docs[j]):
