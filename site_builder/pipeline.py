@@ -162,7 +162,8 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
         elif r.doc.meta.slug and r.doc.meta.slug != slug:
             diags += (diag(Severity.WARNING, "PATH001", "slug",
                            f"slug {r.doc.meta.slug[:80]!r} made safe and unique as {slug!r}", r.name),)
-        doc = replace(r.doc, meta=replace(r.doc.meta, slug=slug))
+        doc = replace(r.doc, meta=replace(r.doc.meta, slug=slug),
+                      warnings=r.doc.warnings + diags[len(r.diagnostics):])
         out.append(replace(r, doc=doc, diagnostics=diags))
     return out
 
@@ -186,5 +187,8 @@ def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=N
         except Exception as err:  # a corpus stage bug must not lose the site
             diags.append(diag(Severity.ERROR, "ROB002", name, f"internal error: {type(err).__name__}: {err}"))
     by_name = {d.source.path: d for d in docs}
-    results = [replace(r, doc=by_name.get(r.name, r.doc)) for r in results]
+    # Corpus stages may settle a document's warnings (a copy's markers resolve to the
+    # canonical's notes), so the report takes each document's final list.
+    results = [replace(r, doc=by_name[r.name], diagnostics=by_name[r.name].warnings) if r.name in by_name
+               else r for r in results]
     return BuildResult(results, docs, diags, inputs)

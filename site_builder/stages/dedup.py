@@ -164,6 +164,8 @@ def share_notes(copy: Document, canon: Document) -> Document:
     notes = tuple(replace(f, refs=tuple(refs.get(f.id, ())), cited=f.id in refs, lines=(0, 0))
                   for f in canon.footnotes if f.id in needed)
     found = sum(1 for n in refs if n in by_id)
-    return replace(copy, footnotes=notes).warn(diag(
+    # The footnote stage's "marker with no note" no longer holds once every marker resolves.
+    warnings = copy.warnings if found < len(refs) else tuple(w for w in copy.warnings if w.code != "FN001")
+    return replace(copy, footnotes=notes, warnings=warnings).warn(diag(
         Severity.INFO, "DUP002", STAGE, f"{found} footnote marker(s) resolved to the notes of "
         f"{canon.meta.slug}, of which this is a copy", copy.source.path))
