@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from .build import site_files
 from .config import Config
-from .discover import InputFile, _walk, read_input
+from .discover import InputFile, discover, read_input
 from .model import Diagnostic
 from .pipeline import BuildResult, DocResult, build_corpus
 from .stages import CORPUS_STAGES
@@ -75,31 +75,25 @@ class InputCache:
 
     def __init__(self) -> None:
         self._seen: dict[str, tuple[tuple, Found]] = {}
+        self._now: dict[str, tuple[tuple, Found]] = {}
         self.read = 0
 
     def discover(self, seeds: Path, content: Path, max_bytes: int
                  ) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
-        inputs: list[InputFile] = []
-        diags: list[Diagnostic] = []
-        skipped: list[str] = []
-        seen: dict[str, tuple[tuple, Found]] = {}
+        self._now: dict[str, tuple[tuple, Found]] = {}
         self.read = 0
-        for rel in _walk(seeds, diags):
-            sig = (signature(seeds / rel), signature(content / editorial_rel(rel)), max_bytes)
-            old = self._seen.get(rel)
-            if old is None or old[0] != sig or sig[0] is None:
-                old = (sig, read_input(seeds, content, rel, max_bytes))
-                self.read += 1
-            seen[rel] = old
-            item, problem = old[1]
-            if problem:
-                diags.append(problem)
-            if item is None:
-                skipped.append(rel)
-            else:
-                inputs.append(item)
-        self._seen = seen
-        return inputs, diags, skipped
+        found = discover(seeds, content, max_bytes, self._read)
+        self._seen = self._now
+        return found
+
+    def _read(self, seeds: Path, content: Path, rel: str, max_bytes: int) -> Found:
+        sig = (signature(seeds / rel), signature(content / editorial_rel(rel)), max_bytes)
+        old = self._seen.get(rel)
+        if old is None or old[0] != sig or sig[0] is None:
+            old = (sig, read_input(seeds, content, rel, max_bytes))
+            self.read += 1
+        self._now[rel] = old
+        return old[1]
 
 
 class DocCache:

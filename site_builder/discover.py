@@ -30,13 +30,19 @@ class InputFile:
     too_large: bool = False          # kept byte for byte, never parsed
 
 
-def discover(seeds: Path, content: Path, max_bytes: int) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
-    """seeds/ -> (inputs sorted by name, diagnostics, names of files skipped before reading)."""
+def discover(seeds: Path, content: Path, max_bytes: int, read=None
+             ) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
+    """seeds/ -> (inputs sorted by name, diagnostics, names of files skipped before reading).
+
+    ``read(seeds, content, rel, max_bytes)`` defaults to ``read_input``; the preview's
+    cache passes one that re-reads only changed files.
+    """
+    read = read or read_input
     inputs: list[InputFile] = []
     diags: list[Diagnostic] = []
     skipped: list[str] = []
     for rel in _walk(seeds, diags):
-        item, problem = read_input(seeds, content, rel, max_bytes)
+        item, problem = read(seeds, content, rel, max_bytes)
         if problem:
             diags.append(problem)
         if item is None:
