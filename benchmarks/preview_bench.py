@@ -76,6 +76,18 @@ def pick_article(out: Path) -> tuple[str, str]:
     return d["source"], d["slug"]
 
 
+def edit_text(raw: bytes, marker: str) -> bytes:
+    """An editor's change to the article's own text: a sentence added to its longest paragraph.
+
+    (A sentence appended at the very end would be read as a page footer and
+    removed by the cleaner: the text, and so the corpus stages, would not change.)
+    """
+    paras = raw.decode("utf-8").split("\n\n")
+    i = max(range(len(paras)), key=lambda k: len(paras[k]))
+    paras[i] = paras[i].rstrip("\n") + f" An editor adds a sentence about archives, {marker}."
+    return "\n\n".join(paras).encode("utf-8")
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished workers (load-independent, unlike wall time)."""
     t = os.times()
@@ -98,9 +110,11 @@ def article_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int) 
     times, cpu, last = [], [], {}
     for i in range(runs):
         marker = f"BENCH-EDIT-{i}-{time.time_ns()}"
-        path.write_bytes(path.read_bytes() + f"\n\nAn editor adds a sentence, {marker}.\n".encode())
+        path.write_bytes(edit_text(path.read_bytes(), marker))
         seconds, last = timed_rebuild(builder, writer)
         assert marker.encode() in page.read_bytes(), "the rebuilt page is not on disk"
+        blocks = json.loads((page.parent / "index.json").read_text("utf-8"))["blocks"]
+        assert marker in json.dumps(blocks, ensure_ascii=False), "the edit did not reach the text"
         times.append(seconds)
         cpu.append(last["cpu_ms"] / 1000)
     return {"median_ms": median_ms(times), "median_cpu_ms": median_ms(cpu),
@@ -200,7 +214,7 @@ def through_server(cfg: Config, work: Path, runs: int) -> dict:
             marker = f"SERVED-EDIT-{i}-{time.time_ns()}".encode()
             time.sleep(0.5)
             start = time.perf_counter()
-            path.write_bytes(path.read_bytes() + b"\n\nA sentence for the server, " + marker + b".\n")
+            path.write_bytes(edit_text(path.read_bytes(), marker.decode()))
             while marker not in _read(page):
                 time.sleep(0.002)
             times.append(time.perf_counter() - start)

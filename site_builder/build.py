@@ -7,16 +7,14 @@ from .config import Config
 from .model import dumps
 from .pipeline import BuildResult, build_corpus
 from .render.pages import render_site
-from .report import print_summary, report_json
+from .report import print_summary, report_text
 from .write import OutputRefused, check_out, write_tree
 
 
 def site_files(result: BuildResult, cfg: Config, memo=None) -> dict[str, bytes]:
     """Every output file of the site: the one list that build and serve both write."""
     files = render_site(result, cfg, memo)
-    key = (tuple(result.results), tuple(result.diagnostics))
-    files.add("_report.json", dumps(report_json(result)) if memo is None else
-              memo.part("_report.json", key, lambda: dumps(report_json(result))))
+    files.add("_report.json", report_text(result, memo.part if memo is not None else None))
     return files
 
 

@@ -31,6 +31,7 @@ from typing import Any, Callable
 from .build import site_files
 from .config import Config
 from .discover import InputFile, discover, read_input
+from .memo import StageMemo
 from .model import Diagnostic
 from .pipeline import BuildResult, DocResult, build_corpus
 from .stages import CORPUS_STAGES
@@ -55,7 +56,7 @@ def config_key(cfg: Config) -> str:
     return repr(replace(cfg, out=Path(".")))
 
 
-def signature(path: Path) -> Signature | None:
+def signature(path: Path | str) -> Signature | None:
     """What tells us a file changed without reading it; None if it is gone."""
     try:
         st = os.lstat(path)
@@ -66,7 +67,7 @@ def signature(path: Path) -> Signature | None:
 
 def editorial_rel(rel: str) -> str:
     """content/ path that discover._editorial reads for input ``rel``."""
-    stem = rel.rsplit(".", 1)[0] if "." in Path(rel).name else rel
+    stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
     return f"{stem}.toml"
 
 
@@ -87,7 +88,8 @@ class InputCache:
         return found
 
     def _read(self, seeds: Path, content: Path, rel: str, max_bytes: int) -> Found:
-        sig = (signature(seeds / rel), signature(content / editorial_rel(rel)), max_bytes)
+        sig = (signature(os.path.join(seeds, rel)), signature(os.path.join(content, editorial_rel(rel))),
+               max_bytes)
         old = self._seen.get(rel)
         if old is None or old[0] != sig or sig[0] is None:
             old = (sig, read_input(seeds, content, rel, max_bytes))
@@ -103,21 +105,29 @@ class DocCache:
         self._salt = (code_version() + "\0" + config_key(cfg)).encode()
         self._results: dict[str, DocResult] = {}
         self.processed = 0
+        self.pool = None          # workers.Pool, kept between rebuilds
+        self._keys: dict[int, tuple[InputFile, str]] = {}
 
     def key(self, item: InputFile) -> str:
+        hit = self._keys.get(id(item))
+        if hit is not None and hit[0] is item:
+            return hit[1]
         h = hashlib.sha256(self._salt)
         for part in (item.name.encode(), item.sha256.encode(), item.editorial_name.encode(),
                      hashlib.sha256(item.editorial).digest()):
             h.update(len(part).to_bytes(8, "big") + part)
-        return h.hexdigest()
+        self._keys[id(item)] = (item, h.hexdigest())
+        return self._keys[id(item)][1]
 
     def run(self, inputs: list[InputFile], cfg: Config) -> list[DocResult]:
         """Same contract as workers.run_all: one DocResult per input, input order."""
-        from .workers import run_all
+        from .workers import Pool
 
+        if self.pool is None:
+            self.pool = Pool(cfg)
         keys = [self.key(item) for item in inputs]
         missing = [item for item, k in zip(inputs, keys) if k not in self._results]
-        fresh = {r.name: r for r in run_all(missing, cfg)} if missing else {}
+        fresh = {r.name: r for r in self.pool.run(missing)} if missing else {}
         self.processed = len(missing)
         results, kept = [], {}
         for item, k in zip(inputs, keys):
@@ -127,6 +137,7 @@ class DocCache:
             kept[k] = r
             results.append(r)
         self._results = kept            # forget what no input needs any more
+        self._keys = {id(item): (item, k) for item, k in zip(inputs, keys)}
         return results
 
 
@@ -170,6 +181,14 @@ class RenderMemo:
             value = value.encode("utf-8")
         self.pages[path] = (template, ctx, value)
         return value
+
+    def keep(self, name: str, factory: Callable[[], Any]) -> Any:
+        """An object kept from render to render (the search index updates itself)."""
+        self.used.add(name)
+        hit = self.parts.get(name)
+        if hit is None or hit[0] is not factory:
+            hit = self.parts[name] = (factory, factory())
+        return hit[1]
 
     def part(self, name: str, key: object, make: Callable[[], Any]) -> Any:
         self.used.add(name)
@@ -217,14 +236,18 @@ class Builder:
         self.docs = DocCache(cfg)
         self.memo = RenderMemo()
         self.stage_memo: dict[str, tuple[tuple, tuple]] = {}
+        self.stage_state: dict[str, StageMemo] = {}
+        self.pipeline_memo = StageMemo()          # slugs and final DocResults, by identity
         self.stages_run = 0
         self.timings: dict[str, float] = {}      # discover, documents, each corpus stage
 
     def corpus(self) -> BuildResult:
         self.timings = {}
         stages = tuple((name, self._stage(name, fn)) for name, fn in CORPUS_STAGES)
-        return build_corpus(self.cfg, self._timed("discover", self.inputs.discover),
-                            self._timed("documents", self.docs.run), stages)
+        result = build_corpus(self.cfg, self._timed("discover", self.inputs.discover),
+                              self._timed("documents", self.docs.run), stages, self.pipeline_memo)
+        self.pipeline_memo.end()
+        return result
 
     def _timed(self, name: str, fn: Callable) -> Callable:
         def run(*args):
@@ -239,14 +262,21 @@ class Builder:
         """A corpus stage is pure: the same Documents in, the same Documents out.
 
         This skips the stages when no Document changed (a template, CSS or
-        no-op save); after an article edit they run over the whole corpus.
+        no-op save); after an article edit each stage gets its ``StageMemo``
+        (memo.py) to redo only the part of its work the change touches.
         """
         def run(docs: tuple, cfg: Config) -> tuple:
             hit = self.stage_memo.get(name)
             if hit is not None and hit[0] == docs:
                 return hit[1]
             start = time.perf_counter()
-            out = fn(docs, cfg)
+            memo = self.stage_state.setdefault(name, StageMemo())
+            try:
+                out = fn(docs, cfg, memo=memo)
+            except Exception:
+                del self.stage_state[name]      # its state may be half updated
+                raise
+            memo.end()
             self.timings[name] = time.perf_counter() - start
             self.stage_memo[name] = (docs, out)
             self.stages_run += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from .config import Config
 from .discover import InputFile, discover
+from .memo import NoMemo, memo_or_none
 from .model import Diagnostic, Document, Editorial, Severity, Source, diag
 from .stages import CORPUS_STAGES, DOC_STAGES
 from .stages import decode as decode_stage
@@ -134,8 +135,14 @@ def process(item: InputFile, cfg: Config) -> DocResult:
                      time.perf_counter() - start)
 
 
-def assign_slugs(results: list[DocResult]) -> list[DocResult]:
-    """Unique slugs by sorted source path; a requested slug is sanitised, never trusted."""
+def assign_slugs(results: list[DocResult], memo: NoMemo | None = None) -> list[DocResult]:
+    """Unique slugs by sorted source path; a requested slug is sanitised, never trusted.
+
+    With the preview's memo an input whose slug and warnings did not change
+    keeps the very DocResult of the previous run, so later stages can tell
+    it did not change by identity.
+    """
+    memo = memo_or_none(memo)
     wanted = []
     for r in results:
         if r.doc is None:
@@ -162,24 +169,29 @@ def assign_slugs(results: list[DocResult]) -> list[DocResult]:
         elif r.doc.meta.slug and r.doc.meta.slug != slug:
             diags += (diag(Severity.WARNING, "PATH001", "slug",
                            f"slug {r.doc.meta.slug[:80]!r} made safe and unique as {slug!r}", r.name),)
-        doc = replace(r.doc, meta=replace(r.doc.meta, slug=slug),
-                      warnings=r.doc.warnings + diags[len(r.diagnostics):])
-        out.append(replace(r, doc=doc, diagnostics=diags))
+        out.append(memo.per("slug", r, lambda: _with_slug(r, slug, diags), (slug, diags)))
     return out
 
 
-def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=None) -> BuildResult:
+def _with_slug(r: DocResult, slug: str, diags: tuple[Diagnostic, ...]) -> DocResult:
+    doc = replace(r.doc, meta=replace(r.doc.meta, slug=slug), warnings=r.doc.warnings + diags[len(r.diagnostics):])
+    return replace(r, doc=doc, diagnostics=diags)
+
+
+def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=None,
+                 memo: NoMemo | None = None) -> BuildResult:
     """seeds/ -> every Document through every stage (no rendering, no writing).
 
-    ``discover_fn``, ``run_fn`` and ``corpus_stages`` let the incremental cache
-    (cache.py) reuse unchanged inputs, per-document results and corpus-stage
-    results; the defaults cache nothing.
+    ``discover_fn``, ``run_fn``, ``corpus_stages`` and ``memo`` let the
+    incremental cache (cache.py) reuse unchanged inputs, per-document results,
+    corpus-stage results and unchanged DocResults; the defaults cache nothing.
     """
+    memo = memo_or_none(memo)
     from .workers import run_all
 
     inputs, diags, _skipped = discover_fn(cfg.seeds, cfg.content, cfg.limits.max_bytes)
     results = (run_fn or run_all)(inputs, cfg)
-    results = assign_slugs(results)
+    results = assign_slugs(results, memo)
     docs = tuple(r.doc for r in results if r.doc is not None)
     for name, fn in corpus_stages or CORPUS_STAGES:
         try:
@@ -189,6 +201,6 @@ def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=N
     by_name = {d.source.path: d for d in docs}
     # Corpus stages may settle a document's warnings (a copy's markers resolve to the
     # canonical's notes), so the report takes each document's final list.
-    results = [replace(r, doc=by_name[r.name], diagnostics=by_name[r.name].warnings) if r.name in by_name
-               else r for r in results]
+    results = [memo.per("final", r, lambda: replace(r, doc=by_name[r.name], diagnostics=by_name[r.name].warnings),
+                        by_name[r.name]) if r.name in by_name else r for r in results]
     return BuildResult(results, docs, diags, inputs)

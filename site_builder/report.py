@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, TextIO
 
-from .model import Severity
+from .model import Severity, dumps_item, dumps_with_list
 from .pipeline import BuildResult
 
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -20,20 +20,29 @@ def safe_console(text: str) -> str:
 
 
 def report_json(result: BuildResult) -> dict[str, Any]:
-    files = []
-    for r in result.results:
-        files.append({
-            "source": r.name, "status": r.status, "slug": r.doc.meta.slug if r.doc else None,
-            "diagnostics": [_diag(d) for d in r.diagnostics if d.severity is not Severity.DEBUG],
-        })
+    return {**_summary(result), "files": [_file(r) for r in result.results]}
+
+
+def report_text(result: BuildResult, part=None) -> str:
+    """``dumps(report_json(result))``; ``part`` (the preview's memo) keeps each file's entry."""
+    items = [part(f"report:{r.name}", r, lambda: dumps_item(_file(r))) if part else dumps_item(_file(r))
+             for r in result.results]
+    return dumps_with_list(_summary(result), "files", items)
+
+
+def _summary(result: BuildResult) -> dict[str, Any]:
     counts = {s: sum(1 for r in result.results if r.status == s)
               for s in ("published", "draft", "skipped", "error")}
     return {
         "ok": not result.failed,
         "counts": counts,
-        "files": files,
         "build": [_diag(d) for d in result.diagnostics if d.severity is not Severity.DEBUG],
     }
+
+
+def _file(r) -> dict[str, Any]:
+    return {"source": r.name, "status": r.status, "slug": r.doc.meta.slug if r.doc else None,
+            "diagnostics": [_diag(d) for d in r.diagnostics if d.severity is not Severity.DEBUG]}
 
 
 def _diag(d) -> dict[str, Any]:

@@ -614,20 +614,108 @@ def build_index(entries: Iterable[SearchEntry], shard_bytes: int = SHARD_BYTES, 
     not on the order they come in nor on ``jobs`` (processes to index with).
     More than 2**20 articles is out of range: the rest are left out of the index.
     """
-    docs = sorted(entries, key=lambda e: (e.url, e.title, e.date))[: 1 << DOC_BITS]
-    parts_ = _index_parts(docs, max(1, jobs))
-    tokens = _merge(parts_)
-    lengths = [n for part in parts_ for n in part.lengths]
-    del parts_
-    n_shards = shard_count(sum(len(t) + len(c) + 6 for t, (c, _) in tokens.items()), shard_bytes)
-    shards: list[list[tuple[str, str]]] = [[] for _ in range(n_shards)]
-    for tok, (codes, h) in tokens.items():
-        shards[h % n_shards].append((tok, codes))
-    del tokens
-    out = {f"{OUT_DIR}t/{k}.js": _shard_script(f"t/{k}", pairs) for k, pairs in enumerate(shards)}
-    out.update({f"{OUT_DIR}d/{i}.js": js_part(f"d/{i}", e.text.strip()) for i, e in enumerate(docs)})
-    out[f"{OUT_DIR}index.js"] = js_part("index", _meta(docs, lengths, n_shards))
-    return dict(sorted(out.items()))
+    return LiveIndex(shard_bytes, jobs).files(entries)
+
+
+class LiveIndex:
+    """build_index, kept up to date for the preview: the same bytes for less work.
+
+    After an edit only the edited articles are tokenised again (old and new
+    text), only the tokens whose postings changed are re-encoded, and only
+    the shards holding them, the articles' texts and ``index.js`` are written
+    again.  Added, removed or renamed articles, many edits at once, or a
+    shard count that moves, index everything again.
+    """
+
+    MAX_CHANGED = 64
+
+    def __init__(self, shard_bytes: int = SHARD_BYTES, jobs: int = 1) -> None:
+        self.shard_bytes, self.jobs = shard_bytes, jobs
+        self.docs: list[SearchEntry] = []
+        self.lengths: list[int] = []
+        self.shards: list[dict[str, str]] = []
+        self.total = 0                       # shard_count's measure of the postings
+        self.out: dict[str, bytes] = {}
+        self.updated = 0                     # articles re-indexed by the last call
+
+    def files(self, entries: Iterable[SearchEntry]) -> dict[str, bytes]:
+        docs = sorted(entries, key=lambda e: (e.url, e.title, e.date))[: 1 << DOC_BITS]
+        same = len(docs) == len(self.docs) and all(a.url == b.url for a, b in zip(docs, self.docs))
+        changed = [i for i, (a, b) in enumerate(zip(self.docs, docs)) if a is not b and a != b] if same else []
+        try:
+            if not same or len(changed) > self.MAX_CHANGED or not self._update(docs, changed):
+                self._full(docs)
+        except BaseException:
+            self.docs = []                   # half updated: the next call indexes everything
+            raise
+        return self.out
+
+    def _full(self, docs: list[SearchEntry]) -> None:
+        parts_ = _index_parts(docs, max(1, self.jobs))
+        tokens = _merge(parts_)
+        self.lengths = [n for part in parts_ for n in part.lengths]
+        del parts_
+        self.total = sum(len(t) + len(c) + 6 for t, (c, _) in tokens.items())
+        n_shards = shard_count(self.total, self.shard_bytes)
+        self.shards = [{} for _ in range(n_shards)]
+        for tok, (codes, h) in tokens.items():
+            self.shards[h % n_shards][tok] = codes
+        del tokens
+        self.docs = docs
+        out = {f"{OUT_DIR}t/{k}.js": _shard_script(f"t/{k}", list(shard.items()))
+               for k, shard in enumerate(self.shards)}
+        out.update({f"{OUT_DIR}d/{i}.js": js_part(f"d/{i}", e.text.strip()) for i, e in enumerate(docs)})
+        out[f"{OUT_DIR}index.js"] = js_part("index", _meta(docs, self.lengths, n_shards))
+        self.out = dict(sorted(out.items()))
+        self.updated = len(docs)
+
+    def _update(self, docs: list[SearchEntry], changed: list[int]) -> bool:
+        """Re-index ``changed`` in place; False when the shard count would move (index everything)."""
+        n_shards = len(self.shards)
+        touched: set[int] = set()
+        for i in changed:
+            before, after = _index_part([self.docs[i]], i), _index_part([docs[i]], i)
+            for tok in before.tokens.keys() | after.tokens.keys():
+                old, new = before.tokens.get(tok), after.tokens.get(tok)
+                if old is not None and new is not None and old[0] == new[0]:
+                    continue
+                k = (new or old)[2] % n_shards
+                touched.add(k)
+                self._repost(self.shards[k], tok, i, decode_postings(new[0])[0][1] if new else 0)
+            self.lengths[i] = after.lengths[0]
+        self.docs = docs
+        if shard_count(self.total, self.shard_bytes) != n_shards:
+            return False
+        out = dict(self.out)
+        for k in touched:
+            out[f"{OUT_DIR}t/{k}.js"] = _shard_script(f"t/{k}", list(self.shards[k].items()))
+        for i in changed:
+            out[f"{OUT_DIR}d/{i}.js"] = js_part(f"d/{i}", docs[i].text.strip())
+        out[f"{OUT_DIR}index.js"] = js_part("index", _meta(docs, self.lengths, n_shards))
+        self.out, self.updated = out, len(changed)
+        return True
+
+    def _repost(self, shard: dict[str, str], tok: str, doc: int, tf: int) -> None:
+        """Token ``tok`` now occurs ``tf`` times in article ``doc`` (0: not at all)."""
+        old = shard.get(tok, "")
+        postings = [p for p in decode_postings(old) if p[0] != doc]
+        if tf:
+            bisect.insort(postings, (doc, tf))
+        new = encode_postings(postings)
+        self.total += len(new) - len(old) + (len(tok) + 6) * ((new != "") - (old != ""))
+        if new:
+            shard[tok] = new
+        else:
+            shard.pop(tok, None)
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    """[(doc, tf)] sorted by doc -> postings as _encode writes them."""
+    out, previous = [], -1
+    for doc, tf in postings:
+        out.append(_varint(doc - previous - 1) + _varint(min(tf, TF_MAX) - 1))
+        previous = doc
+    return "".join(out)
 
 
 def _meta(docs: list[SearchEntry], lengths: list[int], n_shards: int) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+import weakref
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Sequence
 
@@ -51,29 +52,61 @@ class _Slot:
 
 def run_all(items: Sequence[InputFile], cfg: Config, fn: Processor = process) -> list[DocResult]:
     """Process every item; jobs <= 0 runs in this process (no time budget)."""
-    if cfg.jobs <= 0 or not items:
-        return [fn(item, cfg) for item in items]
-    ctx = mp.get_context("fork")
-    slots = [_Slot(ctx, cfg, fn) for _ in range(min(cfg.jobs, len(items)))]
-    results: list[DocResult | None] = [None] * len(items)
-    queue = list(enumerate(items))[::-1]
+    pool = Pool(cfg, fn)
     try:
-        for slot in slots:
-            if queue:
-                slot.give(*queue.pop())
-        while any(s.index is not None for s in slots):
-            _collect(slots, items, results, queue, cfg, ctx, fn)
+        return pool.run(items)
     finally:
-        for slot in slots:
+        pool.close()
+
+
+class Pool:
+    """Worker processes kept from one run to the next (the preview: no fork per rebuild).
+
+    The workers are forked at the first run, while the parent is still small;
+    one that overruns its budget or dies is replaced as in ``run_all``.
+    """
+
+    def __init__(self, cfg: Config, fn: Processor = process) -> None:
+        self.cfg, self.fn = cfg, fn
+        self.ctx = mp.get_context("fork")
+        self.slots: list[_Slot] = []
+        self._finalizer = weakref.finalize(self, _close, self.slots)
+
+    def run(self, items: Sequence[InputFile]) -> list[DocResult]:
+        cfg = self.cfg
+        if cfg.jobs <= 0 or not items:
+            return [self.fn(item, cfg) for item in items]
+        self.slots[:] = [s for s in self.slots if s.proc.is_alive()]
+        while len(self.slots) < min(cfg.jobs, len(items)):
+            self.slots.append(_Slot(self.ctx, cfg, self.fn))
+        results: list[DocResult | None] = [None] * len(items)
+        queue = list(enumerate(items))[::-1]
+        try:
+            for slot in self.slots:
+                if queue:
+                    slot.give(*queue.pop())
+            while any(s.index is not None for s in self.slots):
+                _collect(self.slots, items, results, queue, cfg, self.ctx, self.fn)
+        except BaseException:
+            self.close()                      # workers in an unknown state: start afresh next time
+            raise
+        return [r for r in results if r is not None]
+
+    def close(self) -> None:
+        _close(self.slots)
+        self.slots.clear()
+
+
+def _close(slots: list[_Slot]) -> None:
+    for slot in slots:
+        if slot.proc.is_alive():
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            slot.proc.join(timeout=1)
             if slot.proc.is_alive():
-                try:
-                    slot.conn.send(None)
-                except (OSError, ValueError):
-                    pass
-                slot.proc.join(timeout=1)
-                if slot.proc.is_alive():
-                    slot.kill()
-    return [r for r in results if r is not None]
+                slot.kill()
 
 
 def _collect(slots: list[_Slot], items, results, queue, cfg: Config, ctx, fn) -> None:

@@ -10,11 +10,12 @@ import hashlib
 import posixpath
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..model import dumps, to_json_dict
+from ..model import dumps, dumps_item, dumps_with_list, to_json_dict
 from ..pipeline import BuildResult
 from . import article, feeds
 from .site import TAXONOMIES, Site, article_url, term_slug
@@ -29,10 +30,15 @@ class Outputs(dict):
     """path -> bytes, refusing a second producer for one path."""
 
     def add(self, path: str, data: bytes | str) -> None:
-        path = posixpath.normpath(path)
+        path = _normal(path)
         if path.startswith(("/", "..")) or path in self:
             raise ValueError(f"output path refused or produced twice: {path}")
         self[path] = data.encode("utf-8") if isinstance(data, str) else data
+
+
+@lru_cache(maxsize=1 << 17)          # the same paths on every preview rebuild
+def _normal(path: str) -> str:
+    return posixpath.normpath(path)
 
 
 def archived_date(cfg: Config) -> str:
@@ -49,6 +55,9 @@ class NoMemo:
 
     def part(self, name: str, key: object, make):
         return make()
+
+    def keep(self, name: str, factory):
+        return factory()
 
 
 def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) -> Outputs:
@@ -75,15 +84,15 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
                       lambda: article.context(doc, site, archived, images, memo))
         page(f"{slug}/index.html", "article.html", a=a, page_lang=doc.meta.lang or "und")
         out.add(f"{slug}/index.json", memo.part(f"json:{slug}", (doc, archived), lambda: dumps(
-            {**to_json_dict(doc), "provenance": provenance(doc, archived)})))
+            {**to_json_dict(doc), "provenance": provenance(doc, archived)}).encode("utf-8")))
     page("index.html", "index.html", heading=cfg.site_title, intro="", entries=site.entries())
     page("404.html", "404.html")
     _taxonomies(site, page)
     _search(site, cfg, out, page)
     _aliases(site, out, page)
     _originals(result, out)
-    out.add("archive.json", memo.part("archive.json", tuple(result.results),
-                                      lambda: dumps(archive_listing(result))))
+    out.add("archive.json", dumps_with_list({}, "documents", [
+        memo.part(f"archive:{r.name}", r, lambda: dumps_item(archive_item(r))) for r in result.results]))
     out.update(feeds.render(site, cfg, env, common))
     _static(cfg, out)
     return out
@@ -125,14 +134,15 @@ def alias_path(alias: str) -> str:
 
 def _search(site: Site, cfg: Config, out: Outputs, page) -> None:
     """The search page and its index, as scripts so that search works from file://."""
-    from ..search import SearchEntry, build_index
+    from ..search import LiveIndex, SearchEntry
 
-    entries = [SearchEntry(url=f"{slug}/index.html", title=doc.meta.title or slug,
-                           text="\n".join(b.text for b in doc.blocks if b.text), lang=doc.meta.lang,
-                           date=doc.meta.date, site=doc.meta.site or doc.meta.publisher)
+    memo = site.memo or NoMemo()     # the preview keeps the index and updates it
+    entries = [memo.part(f"search:{slug}", doc, lambda: SearchEntry(
+                   url=f"{slug}/index.html", title=doc.meta.title or slug,
+                   text="\n".join(b.text for b in doc.blocks if b.text), lang=doc.meta.lang,
+                   date=doc.meta.date, site=doc.meta.site or doc.meta.publisher))
                for slug, doc in site.docs.items() if slug in site.position]   # copies left out
-    memo = site.memo or NoMemo()     # the preview rebuilds the index only when an entry changed
-    for path, data in memo.part("search-index", entries, lambda: build_index(entries, jobs=1)).items():
+    for path, data in memo.keep("search-index", LiveIndex).files(entries).items():
         out.add(path, data)
     page("search/index.html", "search.html")
 
@@ -188,19 +198,20 @@ def _originals(result: BuildResult, out: Outputs) -> None:
 
 def archive_listing(result: BuildResult) -> dict[str, Any]:
     """Every input document with its fate: the archivist's index."""
-    items = []
-    for r in result.results:
-        d = r.doc
-        items.append({
-            "source": r.name, "sha256": r.sha256, "bytes": r.raw_bytes, "status": r.status,
-            "slug": d.meta.slug if d else None, "title": d.meta.title if d else None,
-            "date": d.meta.date if d else None, "languages": list(d.meta.languages) if d else [],
-            "canonical": (d.links.canonical or d.meta.slug) if d else None,
-            "versions": list(d.links.versions) if d else [],
-            "original": article.original_path(r.sha256, r.name),
-            "reason": "; ".join(x.message for x in r.diagnostics if x.severity.value == "error") or None,
-        })
-    return {"documents": items}
+    return {"documents": [archive_item(r) for r in result.results]}
+
+
+def archive_item(r) -> dict[str, Any]:
+    d = r.doc
+    return {
+        "source": r.name, "sha256": r.sha256, "bytes": r.raw_bytes, "status": r.status,
+        "slug": d.meta.slug if d else None, "title": d.meta.title if d else None,
+        "date": d.meta.date if d else None, "languages": list(d.meta.languages) if d else [],
+        "canonical": (d.links.canonical or d.meta.slug) if d else None,
+        "versions": list(d.links.versions) if d else [],
+        "original": article.original_path(r.sha256, r.name),
+        "reason": "; ".join(x.message for x in r.diagnostics if x.severity.value == "error") or None,
+    }
 
 
 def _static(cfg: Config, out: Outputs) -> None:

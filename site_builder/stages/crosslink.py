@@ -3,12 +3,13 @@
 Each article gets the few (``cfg.related_count``) other articles closest to it
 by content: TF-IDF over English words and Chinese character bigrams (the
 tokens of ``dedup.tokens``, so both scripts and both punctuation widths are
-read the same way), cosine similarity, top k.  The cost stays near linear:
-each document keeps only its ``TOP_FEATURES`` heaviest terms, terms held by
-more than ``MAX_DF`` documents are skipped, and scores are summed over an
-inverted index, never over all pairs of documents.  Pruning also helps: on the
-generated corpus the first pick shares the article's topic 97% of the time
-with 256 terms, 92% with every term (common words then weigh in).
+read the same way), cosine similarity, top k.  util/related.py does the
+arithmetic: each document keeps its ``TOP_FEATURES`` heaviest terms, terms in
+256 documents or more are skipped, idf moves by powers of two of the
+document frequency, and weights are fixed-point, so that the preview can
+update the lists after an edit (rescoring the few documents it touches) and
+get the very lists a full build computes.  On the generated corpus the first
+pick shares the article's topic 97% of the time.
 
 Targets are published, canonical articles: never a draft, never the
 document's own versions (its near-copies) or its translations, and never a
@@ -16,29 +17,20 @@ copy of another article (its canonical stands for it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from ..config import Config
+from ..memo import NoMemo, memo_or_none
 from ..model import Document
+from ..util.related import TOP_FEATURES, Related  # noqa: F401  (TOP_FEATURES: for the docs)
 from . import align, dedup
 
 STAGE = "crosslink"
-TOP_FEATURES = 256     # heaviest terms kept per document
-MAX_DF = 200           # a term in more documents links too much to mean anything
-MIN_SCORE = 1e-9       # any shared kept term: across languages ("DeepSeek") scores are low
 CANDIDATE_SLACK = 32     # candidates past `count` kept per article, for ineligible ones (copies, drafts)
+REBUILD_SHARE = 8        # more than 1/8 of the rows changed: build the index again
 SEED = 0x7E1A7ED
-
-
-@dataclass(frozen=True, slots=True)
-class Vectors:
-    """Sparse TF-IDF rows, flattened: row i is keys/weights[start[i]:start[i+1]]."""
-
-    keys: np.ndarray       # uint64 term hashes
-    weights: np.ndarray    # float64, each row L2-normalised over all its terms
-    start: np.ndarray      # int64, len(docs) + 1
 
 
 def terms(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -53,67 +45,52 @@ def terms(text: str) -> tuple[np.ndarray, np.ndarray]:
     return feats[edge[:-1]], np.diff(edge)
 
 
-def vectors(texts: list[str]) -> Vectors:
-    """Texts -> pruned TF-IDF rows (sublinear tf, smoothed idf)."""
-    rows = [terms(t) for t in texts]
-    allkeys = np.concatenate([k for k, _ in rows]) if rows else np.zeros(0, np.uint64)
-    vocab, df = np.unique(allkeys, return_counts=True)
-    idf = np.log((len(texts) + 1) / (df + 1)) + 1.0
-    keys, weights = [], []
-    for k, counts in rows:
-        w = (1.0 + np.log(counts)) * idf[np.searchsorted(vocab, k)]
-        w = w / (np.sqrt((w * w).sum()) or 1.0)
-        keep = np.lexsort((k, -w))[:TOP_FEATURES]
-        common = df[np.searchsorted(vocab, k[keep])] > MAX_DF
-        keys.append(k[keep][~common])
-        weights.append(w[keep][~common])
-    start = np.concatenate(([0], np.cumsum([k.size for k in keys]))).astype(np.int64)
-    cat = (lambda xs, t: np.concatenate(xs) if xs else np.zeros(0, t))
-    return Vectors(cat(keys, np.uint64), cat(weights, np.float64), start)
-
-
-def similarities(vec: Vectors, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of rows sharing a kept term -> (a, b, cosine over kept terms), a < b."""
-    doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(vec.start))
-    order = np.lexsort((doc, vec.keys))
-    pa, pb = dedup.group_pairs(vec.keys[order], order, MAX_DF)
-    a, b = np.minimum(doc[pa], doc[pb]), np.maximum(doc[pa], doc[pb])
-    pair, inverse = np.unique(a * n + b, return_inverse=True)
-    score = np.bincount(inverse, weights=vec.weights[pa] * vec.weights[pb], minlength=pair.size)
-    return pair // n, pair % n, score
-
-
-def run(docs: tuple[Document, ...], cfg: Config) -> tuple[Document, ...]:
+def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> tuple[Document, ...]:
     """Documents -> the same documents with links.related (and translations, if align links them)."""
     link = getattr(align, "link_translations", None)
     if callable(link):
         docs = tuple(link(docs))
     ordered = sorted(docs, key=lambda d: d.source.path)
-    related = related_slugs(ordered, cfg.related_count)
-    out = {d.source.path: replace(d, links=replace(d.links, related=related[i]))
-           for i, d in enumerate(ordered)}
+    memo = memo_or_none(memo)
+    related = related_slugs(ordered, cfg.related_count, memo)
+    out = {d.source.path: memo.per("out", d, lambda: replace(d, links=replace(d.links, related=related[i])),
+                                   related[i]) for i, d in enumerate(ordered)}
     return tuple(out[d.source.path] for d in docs)
 
 
-def related_slugs(docs: list[Document], count: int) -> list[tuple[str, ...]]:
+def related_slugs(docs: list[Document], count: int, memo: NoMemo | None = None) -> list[tuple[str, ...]]:
     """For each document, the slugs of its ``count`` most related eligible articles."""
     if len(docs) < 2 or count <= 0:
         return [()] * len(docs)
-    a, b, score = similarities(vectors([dedup.article_text(d) for d in docs]), len(docs))
-    keep = score >= MIN_SCORE
-    a, b, score = a[keep], b[keep], score[keep]
-    src, dst, val = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([score, score])
-    order = np.lexsort((dst, -np.round(val, 9), src))      # by source, best first, ties by position
-    # Only the best few candidates of each source reach the Python loop: the pairs
-    # grow faster than the corpus when many articles share a topic.
-    src_sorted = src[order]
-    first = np.searchsorted(src_sorted, src_sorted, side="left")
-    order = order[np.arange(order.size) - first < count + CANDIDATE_SLACK]
-    picks: list[list[str]] = [[] for _ in docs]
-    for i, j in zip(src[order].tolist(), dst[order].tolist()):
-        if len(picks[i]) < count and eligible(docs[i], docs[j]):
-            picks[i].append(docs[j].meta.slug)
-    return [tuple(p) for p in picks]
+    index = candidates(docs, count + CANDIDATE_SLACK, memo_or_none(memo))
+    picks: list[tuple[str, ...]] = []
+    for me, (ids, _scores) in zip(docs, index.cands):
+        mine: list[str] = []
+        for j in ids:
+            if eligible(me, docs[j]):
+                mine.append(docs[j].meta.slug)
+                if len(mine) == count:
+                    break
+        picks.append(tuple(mine))
+    return picks
+
+
+def candidates(docs: list[Document], keep: int, memo: NoMemo) -> Related:
+    """The candidate lists: updated from the memo's when few documents changed, else built."""
+    blocks = [d.blocks for d in docs]
+    rows = [memo.per("terms", b, lambda: terms(dedup.article_text(d))) for b, d in zip(blocks, docs)]
+    paths = [d.source.path for d in docs]
+    old = memo.state.get("related")
+    if old is not None and old[0] == paths and old[2].keep == keep:
+        changed = {i: rows[i] for i, (a, b) in enumerate(zip(old[1], blocks)) if a is not b}
+        if len(changed) * REBUILD_SHARE <= len(docs):
+            if changed:
+                old[2].update(changed)
+            memo.state["related"] = (paths, blocks, old[2])
+            return old[2]
+    index = Related.build(rows, keep, updatable=type(memo) is not NoMemo)
+    memo.state["related"] = (paths, blocks, index)
+    return index
 
 
 def eligible(me: Document, other: Document) -> bool:

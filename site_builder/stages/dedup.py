@@ -10,12 +10,15 @@ DUP001 diagnostic), lets it borrow the metadata it lacks from its copies, and
 gives a copy without notes the canonical's notes its markers cite (DUP002).
 
 Everything is seeded and sorted by source path: input order does not matter.
+With the preview's memo (memo.py) each document is sketched once, and a
+cluster whose members did not change is not resolved again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from ..config import Config
+from ..memo import MISSING, NoMemo, memo_or_none
 from ..model import BlockKind, Document, Severity, diag
 # The detection lives in util/neardup.py; its names stay importable from here for
 # crosslink.py, tests and benchmarks/dedup_bench.py (which also warms ``_tables``).
@@ -37,17 +40,35 @@ def article_text(doc: Document) -> str:
     return "\n".join(b.text for b in doc.blocks if b.kind not in SKIP_KINDS)
 
 
-def run(docs: tuple[Document, ...], cfg: Config) -> tuple[Document, ...]:
+def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> tuple[Document, ...]:
     """Documents -> the same documents with links.canonical/versions/dedup_reason filled."""
+    memo = memo_or_none(memo)
     ordered = sorted(docs, key=lambda d: d.source.path)
-    texts = [article_text(d) for d in ordered]
-    sketches = sketch_all(texts, DEFAULT, cfg.jobs if len(ordered) >= 2000 else 1)
+    texts = [memo.per("text", d.blocks, lambda: article_text(d)) for d in ordered]
+    sketches = _sketches(ordered, texts, cfg, memo)
     pairs = find_pairs(sketches, DEFAULT)
-    result = {d.source.path: _alone(d) for d in ordered}
-    for members in components(len(ordered), pairs):
-        for doc in resolve_cluster([ordered[i] for i in members], texts, members, pairs):
+    result = {d.source.path: memo.per("alone", d, lambda: _alone(d)) for d in ordered}
+    clusters = components(len(ordered), pairs)
+    where = {i: c for c, members in enumerate(clusters) for i in members}
+    inside: list[list[Pair]] = [[] for _ in clusters]
+    for p in pairs:
+        inside[where[p.a]].append(p)
+    for members, mine in zip(clusters, inside):
+        cluster = [ordered[i] for i in members]
+        for doc in memo.per("cluster", cluster[0], lambda: resolve_cluster(cluster, texts, members, mine),
+                            (tuple(cluster), tuple(mine))):
             result[doc.source.path] = doc
     return tuple(result[d.source.path] for d in docs)
+
+
+def _sketches(ordered: list[Document], texts: list[str], cfg: Config, memo: NoMemo) -> list[Sketch | None]:
+    """One sketch per document: the memo's, or computed (over workers when many are missing)."""
+    known = [memo.get("sketch", d.blocks) for d in ordered]
+    missing = [i for i, k in enumerate(known) if k is MISSING]
+    fresh = sketch_all([texts[i] for i in missing], DEFAULT, cfg.jobs if len(missing) >= 2000 else 1)
+    for i, value in zip(missing, fresh):
+        known[i] = memo.put("sketch", ordered[i].blocks, value)
+    return known
 
 
 def _alone(doc: Document) -> Document:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 MAX_BYTES = 80
@@ -17,6 +18,7 @@ _DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt
 _ALLOWED = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u3040-\u30ff]+")
 
 
+@lru_cache(maxsize=1 << 16)          # pure; the preview asks again for every article on every rebuild
 def slugify(text: str, fallback: str) -> str:
     """Title or requested slug -> safe slug; ``fallback`` (e.g. a hash) when nothing is left."""
     norm = unicodedata.normalize("NFKC", unquote(text)).casefold()

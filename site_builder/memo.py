@@ -1,0 +1,78 @@
+"""What a corpus stage may remember between two runs of the preview.
+
+Corpus stages see the whole archive, so without help their cost follows the
+size of the archive, not the size of the change.  Most of their work is per
+document (a sketch, a term vector, a document's short lines) and the rest can
+often be updated from the previous run.  A stage takes an optional ``memo``:
+
+- ``memo.per(kind, obj, make, key)`` returns what ``make()`` returned the last
+  time for the same object (by identity: unchanged documents keep their
+  ``blocks`` tuple from one rebuild to the next) and an equal ``key``;
+- ``memo.state`` is a dict the stage may keep its own derived state in
+  (crosslink keeps its index there), for the next run to update.
+
+A full build passes no memo: ``NoMemo`` computes everything and remembers
+nothing, and a stage must give the same output either way (the preview's
+tests compare the bytes).  Entries a run did not ask for are dropped at its
+end, so the memory follows the archive.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+MISSING = object()          # what ``get`` returns when nothing is remembered
+
+
+class NoMemo:
+    """Remember nothing: every ``per`` computes, ``state`` starts empty each run."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, Any] = {}
+
+    def per(self, kind: str, obj: object, make: Callable[[], Any], key: object = None) -> Any:
+        return make()
+
+    def get(self, kind: str, obj: object, key: object = None) -> Any:
+        return MISSING
+
+    def put(self, kind: str, obj: object, value: Any, key: object = None) -> Any:
+        return value
+
+    def end(self) -> None:
+        pass
+
+
+class StageMemo(NoMemo):
+    """Remember per-object results by identity (the object is kept alive with them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._old: dict[tuple[str, int], tuple[object, object, Any]] = {}
+        self._new: dict[tuple[str, int], tuple[object, object, Any]] = {}
+        self.hits = self.misses = 0
+
+    def per(self, kind: str, obj: object, make: Callable[[], Any], key: object = None) -> Any:
+        value = self.get(kind, obj, key)
+        return self.put(kind, obj, make(), key) if value is MISSING else value
+
+    def get(self, kind: str, obj: object, key: object = None) -> Any:
+        slot = (kind, id(obj))
+        hit = self._new.get(slot) or self._old.get(slot)
+        if hit is not None and hit[0] is obj and (hit[1] is key or hit[1] == key):
+            self.hits += 1
+            self._new[slot] = hit
+            return hit[2]
+        self.misses += 1
+        return MISSING
+
+    def put(self, kind: str, obj: object, value: Any, key: object = None) -> Any:
+        self._new[(kind, id(obj))] = (obj, key, value)
+        return value
+
+    def end(self) -> None:
+        """Forget what this run did not use."""
+        self._old, self._new = self._new, {}
+
+
+def memo_or_none(memo: NoMemo | None) -> NoMemo:
+    return memo if memo is not None else NoMemo()
