@@ -151,7 +151,7 @@ class RenderMemo:
     """
 
     templates: str = ""
-    pages: dict[str, tuple[str, dict[str, Any], Any]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, dict[str, Any], Any, Any]] = field(default_factory=dict)
     parts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     rendered: int = 0
@@ -170,17 +170,27 @@ class RenderMemo:
         self.pages = {k: v for k, v in self.pages.items() if k in self.used}
         self.parts = {k: v for k, v in self.parts.items() if k in self.used}
 
-    def page(self, path: str, template: str, ctx: dict[str, Any], make: Callable[[], Any]) -> Any:
+    def page(self, path: str, template: str, ctx: dict[str, Any], make: Callable[[], Any],
+             key: object = None) -> Any:
         self.used.add(path)
         hit = self.pages.get(path)
         if hit is not None and hit[0] == template and hit[1] == ctx:
+            self.pages[path] = (template, ctx, hit[2], key)
             return hit[2]
         value = make()
         self.rendered += 1
         if isinstance(value, str):
             value = value.encode("utf-8")
-        self.pages[path] = (template, ctx, value)
+        self.pages[path] = (template, ctx, value, key)
         return value
+
+    def reuse(self, path: str, template: str, key: object) -> bytes | None:
+        """The page's bytes when it was rendered from the same template and an equal key."""
+        hit = self.pages.get(path)
+        if hit is not None and hit[0] == template and hit[3] is not None and (hit[3] is key or hit[3] == key):
+            self.used.add(path)
+            return hit[2]
+        return None
 
     def keep(self, name: str, factory: Callable[[], Any]) -> Any:
         """An object kept from render to render (the search index updates itself)."""
@@ -193,7 +203,7 @@ class RenderMemo:
     def part(self, name: str, key: object, make: Callable[[], Any]) -> Any:
         self.used.add(name)
         hit = self.parts.get(name)
-        if hit is not None and hit[0] == key:
+        if hit is not None and (hit[0] is key or hit[0] == key):
             return hit[1]
         value = make()
         self.parts[name] = (key, value)

@@ -240,7 +240,12 @@ def dependencies(doc: Document, site: Site) -> tuple:
     near = [listed[i] for i in (idx - 1, idx + 1) if idx >= 0 and 0 <= i < len(listed)]
     links = doc.links
     slugs = (links.canonical, *links.versions, *links.translations, *links.related)
-    return (doc, idx > 0, idx < len(listed) - 1, tuple((s, site.docs.get(s)) for s in (*near, *slugs)))
+    m = doc.meta
+    terms = (*(("authors", a) for a in m.authors), ("sites", m.site or m.publisher),
+             *(("languages", x) for x in m.languages), *(("tags", x) for x in m.tags),
+             *(("categories", x) for x in m.categories))
+    return (doc, idx > 0, idx < len(listed) - 1, tuple((s, site.docs.get(s)) for s in (*near, *slugs)),
+            tuple(bool(t) and t in site.terms(k) for k, t in terms))       # which terms link (term_link)
 
 
 def _part(memo, name: str, key: object, make):

@@ -50,8 +50,11 @@ def archived_date(cfg: Config) -> str:
 class NoMemo:
     """render_site's default: remember nothing between builds (cache.RenderMemo remembers)."""
 
-    def page(self, path: str, template: str, ctx: dict[str, Any], make) -> str | bytes:
+    def page(self, path: str, template: str, ctx: dict[str, Any], make, key: object = None) -> str | bytes:
         return make()
+
+    def reuse(self, path: str, template: str, key: object) -> bytes | None:
+        return None
 
     def part(self, name: str, key: object, make):
         return make()
@@ -72,20 +75,27 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     out = Outputs()
     common = {"site_title": cfg.site_title, "t": LABELS, "csp": CSP}
 
-    def page(path: str, template: str, **ctx: Any) -> None:
+    def page(path: str, template: str, key: object = None, **ctx: Any) -> None:
+        """One page; with ``key`` (what its context is made of, cheap to compare) the
+        preview skips building the context of a page whose key did not change."""
+        hit = memo.reuse(path, template, key) if key is not None else None
+        if hit is not None:
+            out.add(path, hit)
+            return
         depth = path.count("/")
         ctx = {**common, "root": "../" * depth, "page_lang": ctx.pop("page_lang", "en"), **ctx}
-        out.add(path, memo.page(path, template, ctx, lambda: env.get_template(template).render(**ctx)))
+        out.add(path, memo.page(path, template, ctx, lambda: env.get_template(template).render(**ctx), key))
 
     archived = archived_date(cfg)
     images = _local_images(cfg, site, out)
     for slug, doc in site.docs.items():
         a = memo.part(f"context:{slug}", (article.dependencies(doc, site), archived, images),
                       lambda: article.context(doc, site, archived, images, memo))
-        page(f"{slug}/index.html", "article.html", a=a, page_lang=doc.meta.lang or "und")
+        page(f"{slug}/index.html", "article.html", (a, doc.meta.lang), a=a, page_lang=doc.meta.lang or "und")
         out.add(f"{slug}/index.json", memo.part(f"json:{slug}", (doc, archived), lambda: dumps(
             {**to_json_dict(doc), "provenance": provenance(doc, archived)}).encode("utf-8")))
-    page("index.html", "index.html", heading=cfg.site_title, intro="", entries=site.entries())
+    entries = site.entries()
+    page("index.html", "index.html", tuple(entries), heading=cfg.site_title, intro="", entries=entries)
     page("404.html", "404.html")
     _taxonomies(site, page)
     _search(site, cfg, out, page)
@@ -153,8 +163,9 @@ def _taxonomies(site: Site, page) -> None:
         listing = [{"name": t, "url": f"{term_slug(t)}/index.html", "count": len(s)} for t, s in terms.items()]
         page(f"{folder}/index.html", "terms.html", heading=heading, terms=listing)
         for term, slugs in terms.items():
-            page(f"{folder}/{term_slug(term)}/index.html", "term.html", heading=term,
-                 taxonomy_name=heading, entries=site.entries(slugs))
+            entries = site.entries(slugs)
+            page(f"{folder}/{term_slug(term)}/index.html", "term.html", (term, heading, tuple(entries)),
+                 heading=term, taxonomy_name=heading, entries=entries)
 
 
 def _local_images(cfg: Config, site: Site, out: Outputs) -> dict[str, str]:

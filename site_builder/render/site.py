@@ -64,6 +64,7 @@ class Site:
     position: dict[str, int] = field(default_factory=dict)   # slug -> index in listed
     memo: Any = None                          # cache.RenderMemo in the preview, else None
     _entries: dict[str, Entry] = field(default_factory=dict)
+    _terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def from_docs(cls, docs: tuple[Document, ...], drafts: bool, memo: Any = None) -> "Site":
@@ -86,21 +87,20 @@ class Site:
 
     def term_link(self, taxonomy: str, term: str) -> str:
         """The term page's URL, or '' when no listed article carries the term (only copies do)."""
-        if not term:
-            return ""
-        read = TAXONOMIES[taxonomy][2]
-        listed = any(term in read(self.docs[s]) for s in self.listed)
-        return term_url(taxonomy, term) if listed else ""
+        return term_url(taxonomy, term) if term and term in self.terms(taxonomy) else ""
 
     def terms(self, taxonomy: str) -> dict[str, list[str]]:
-        """term -> listed slugs (newest first), terms sorted by name."""
-        read = TAXONOMIES[taxonomy][2]
-        out: dict[str, list[str]] = {}
-        for slug in self.listed:
-            for term in read(self.docs[slug]):
-                if term:
-                    out.setdefault(term, []).append(slug)
-        return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
+        """term -> listed slugs (newest first), terms sorted by name (once per render)."""
+        hit = self._terms.get(taxonomy)
+        if hit is None:
+            read = TAXONOMIES[taxonomy][2]
+            out: dict[str, list[str]] = {}
+            for slug in self.listed:
+                for term in read(self.docs[slug]):
+                    if term:
+                        out.setdefault(term, []).append(slug)
+            hit = self._terms[taxonomy] = dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
+        return hit
 
 
 def _entry(slug: str, d: Document) -> Entry:

@@ -83,6 +83,8 @@ class Index:
         nk = np.concatenate([v[0] for v in vectors]) if vectors else np.zeros(0, np.uint64)
         nd = np.repeat(rows, [v[0].size for v in vectors]).astype(np.int64)
         nw = np.concatenate([v[1] for v in vectors]) if vectors else np.zeros(0, np.int64)
+        order = np.argsort(nk, kind="stable")        # np.insert keeps the given order at one position
+        nk, nd, nw = nk[order], nd[order], nw[order]
         at = np.searchsorted(keys, nk)
         self.keys, self.docs, self.weights = np.insert(keys, at, nk), np.insert(docs, at, nd), np.insert(weights, at, nw)
 

@@ -1,0 +1,149 @@
+"""The preview's updates give what a full computation gives, to the byte.
+
+Related reading (util/related.py) and the search index (search.LiveIndex)
+update themselves after an edit instead of starting over; the corpus stages
+remember per-document work (memo.py).  Each is checked here against the
+from-scratch result after a series of edits, on inputs made to cross the
+thresholds that decide what an update must redo (a term's df crossing a
+power of two, a candidate list losing an entry it cannot refill, the shard
+count moving).  Then the whole Builder on a generated corpus of real files.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from site_builder.build import build
+from site_builder.cache import Builder, TreeWriter
+from site_builder.config import Config
+from site_builder.memo import NoMemo, StageMemo
+from site_builder.model import dumps, dumps_item, dumps_with_list
+from site_builder.search import LiveIndex, SearchEntry, build_index
+from site_builder.stages import crosslink
+from site_builder.util.related import Related
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = [f"w{i}" for i in range(400)]
+HAN = "人工智能模型语言数据研究开源训练推理芯片算力中国美国公司市场政策技术"
+
+
+def _text(rng: random.Random, n: int) -> str:
+    # Zipf-like: a few words everywhere, most in a handful of documents.
+    en = " ".join(WORDS[min(len(WORDS) - 1, int(rng.paretovariate(0.8)) - 1)] for _ in range(n))
+    zh = "".join(rng.choice(HAN) for _ in range(n // 4))
+    return f"{en} {zh}"
+
+
+def _rows(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [crosslink.terms(t) for t in texts]
+
+
+def test_related_update_equals_build():
+    rng = random.Random(5)
+    texts = [_text(rng, rng.randrange(20, 200)) for _ in range(300)]
+    live = Related.build(_rows(texts), keep=6, updatable=True)
+    rescored = []
+    for step in range(40):
+        picks = rng.sample(range(len(texts)), rng.choice((1, 1, 1, 3)))
+        for i in picks:
+            kind = step % 4
+            texts[i] = (texts[i] + " " + _text(rng, 30) if kind == 0 else
+                        texts[i][: len(texts[i]) // 2] if kind == 1 else
+                        _text(rng, 80) if kind == 2 else texts[i] + f" unique{step}")
+        live.update({i: crosslink.terms(texts[i]) for i in picks})
+        rescored.append(live.rescored)
+        fresh = Related.build(_rows(texts), keep=6)
+        assert live.cands == fresh.cands, f"step {step}"
+    assert min(rescored) < len(texts) // 10        # an update rescored a few rows, not all
+
+
+def test_live_index_equals_build_index():
+    rng = random.Random(7)
+    entries = [SearchEntry(url=f"a{i:03d}/index.html", title=f"Title {i}", text=_text(rng, 120), lang="en")
+               for i in range(120)]
+    live = LiveIndex(shard_bytes=4000)
+    assert live.files(entries) == build_index(entries, shard_bytes=4000)
+    for step in range(12):
+        i = rng.randrange(len(entries))
+        e = entries[i]
+        text = (e.text + " 新的句子 added words" if step % 3 == 0 else e.text[: len(e.text) // 3]
+                if step % 3 == 1 else _text(rng, 2000))        # the last grows the shard count
+        entries[i] = replace(e, text=text, title=e.title + ("!" if step == 5 else ""))
+        assert live.files(entries) == build_index(entries, shard_bytes=4000), f"step {step}"
+    assert live.updated in (1, len(entries))
+
+
+def test_listing_json_written_from_items_is_dumps():
+    data = {"ok": True, "documents": [{"a": [1, {"b": "é\n\u2028"}], "z": None}, {"x": []}]}
+    head = {k: v for k, v in data.items() if k != "documents"}
+    assert dumps_with_list(head, "documents", [dumps_item(x) for x in data["documents"]]) == dumps(data)
+    assert dumps_with_list({}, "files", []) == dumps({"files": []})
+
+
+def test_stage_memo_keys_by_identity_and_forgets():
+    memo, calls = StageMemo(), []
+    obj = (1, 2)
+    make = (lambda: calls.append(1) or len(calls))
+    assert memo.per("k", obj, make) == memo.per("k", obj, make) == 1
+    assert memo.per("k", obj, make, key="other") == 2           # another key: computed again
+    memo.end()
+    memo.end()                                                   # a run that did not ask: forgotten
+    assert memo.per("k", obj, make, key="other") == 3
+    assert NoMemo().per("k", obj, make) == 4
+
+
+# ------------------------------------------------------------------ the whole Builder
+
+def _corpus_module():
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _edit(path: Path, words: str) -> None:
+    paras = path.read_text("utf-8").split("\n\n")
+    i = max(range(len(paras)), key=lambda k: len(paras[k]))
+    paras[i] = paras[i].rstrip("\n") + " " + words
+    path.write_text("\n\n".join(paras), "utf-8")
+
+
+@pytest.mark.parametrize("jobs", [0])
+def test_builder_on_generated_corpus_matches_full_build(tmp_path, jobs):
+    corpus = _corpus_module()
+    corpus.write_corpus(48, tmp_path / "seeds", seed=11, copy_rate=0.2)
+    (tmp_path / "seeds" / "truth.json").unlink(missing_ok=True)
+    (tmp_path / "content").mkdir()
+    cfg = Config(seeds=tmp_path / "seeds", content=tmp_path / "content", out=tmp_path / "out",
+                 templates=ROOT / "templates", static=ROOT / "static", jobs=jobs)
+    builder, writer = Builder(cfg), TreeWriter(cfg.out)
+    seeds = sorted((tmp_path / "seeds").iterdir())
+    steps = [
+        lambda: _edit(seeds[5], "An editor adds a sentence about archives and reading."),
+        lambda: _edit(seeds[20], "人工智能 模型 研究 的 新 进展，编辑 加 了 一句。"),
+        lambda: seeds[7].write_text(seeds[7].read_text("utf-8")[:600], "utf-8"),   # cut short
+        lambda: (cfg.content / (seeds[9].stem + ".toml")).write_text('[meta]\ntitle = "Retitled"\n', "utf-8"),
+    ]
+    _, files, stats = builder.build()
+    writer.write(files, stats)
+    for n, step in enumerate(steps):
+        step()
+        _, files, stats = builder.build()
+        writer.write(files, stats)
+        build(replace(cfg, out=tmp_path / f"full{n}"), io.StringIO())
+        assert _tree(cfg.out) == _tree(tmp_path / f"full{n}"), f"step {n}"
+        assert stats.processed == 1
+    related = builder.stage_state["crosslink"].state["related"][2]
+    assert related.rescored < 48                 # the last edits updated related reading in place
