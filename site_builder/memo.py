@@ -18,7 +18,7 @@ end, so the memory follows the archive.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 MISSING = object()          # what ``get`` returns when nothing is remembered
 
@@ -37,6 +37,18 @@ class NoMemo:
 
     def put(self, kind: str, obj: object, value: Any, key: object = None) -> Any:
         return value
+
+    def map(self, kind: str, objs: Sequence[object], make: Callable[[int], Any],
+            keys: Sequence[object] | None = None) -> list[Any]:
+        """``[make(i) for i in range(len(objs))]``, remembering each result by its object."""
+        return [make(i) for i in range(len(objs))]
+
+    def has(self, kind: str) -> bool:
+        return False
+
+    def remember(self, kind: str, objs: Sequence[object], values: list[Any],
+                 keys: Sequence[object] | None = None) -> None:
+        pass
 
     def end(self) -> None:
         pass
@@ -68,6 +80,37 @@ class StageMemo(NoMemo):
     def put(self, kind: str, obj: object, value: Any, key: object = None) -> Any:
         self._new[(kind, id(obj))] = (obj, key, value)
         return value
+
+    def map(self, kind: str, objs: Sequence[object], make: Callable[[int], Any],
+            keys: Sequence[object] | None = None) -> list[Any]:
+        """``[make(i) ...]`` where ``make(i)`` depends on ``objs[i]`` (and ``keys[i]``) alone: an
+        object seen last run with an equal key keeps its result, at the cost of an identity
+        test when it kept its position."""
+        old = self.state.get(f"map:{kind}")
+        keys = keys if keys is not None else [None] * len(objs)
+        by_id: dict[int, tuple[object, object, Any]] | None = None
+        out: list[Any] = []
+        same_length = old is not None and len(old[0]) == len(objs)
+        for i, obj in enumerate(objs):
+            key = keys[i]
+            if same_length and old[0][i] is obj and (old[1][i] is key or old[1][i] == key):
+                out.append(old[2][i])
+                continue
+            if by_id is None:
+                by_id = {id(o): (o, k, v) for o, k, v in zip(*old)} if old is not None else {}
+            hit = by_id.get(id(obj))
+            out.append(hit[2] if hit is not None and hit[0] is obj and hit[1] == key else make(i))
+        self.remember(kind, objs, out, keys)
+        return out
+
+    def has(self, kind: str) -> bool:
+        return f"map:{kind}" in self.state
+
+    def remember(self, kind: str, objs: Sequence[object], values: list[Any],
+                 keys: Sequence[object] | None = None) -> None:
+        """Results computed elsewhere (in worker processes), for the next ``map``."""
+        self.state[f"map:{kind}"] = (list(objs), list(keys) if keys is not None else [None] * len(objs),
+                                     values)
 
     def end(self) -> None:
         """Forget what this run did not use."""

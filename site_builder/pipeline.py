@@ -154,11 +154,9 @@ def assign_slugs(results: list[DocResult], memo: NoMemo | None = None) -> list[D
     by_base: dict[str, list[str]] = {}
     for name, s in wanted:
         by_base.setdefault(s.casefold(), []).append(name)
-    out = []
-    for r in results:
-        if r.doc is None:
-            out.append(r)
-            continue
+    named = [r for r in results if r.doc is not None]
+    plans = []
+    for r in named:
         slug = chosen[r.name]
         diags = r.diagnostics
         base = base_of[r.name]
@@ -169,8 +167,9 @@ def assign_slugs(results: list[DocResult], memo: NoMemo | None = None) -> list[D
         elif r.doc.meta.slug and r.doc.meta.slug != slug:
             diags += (diag(Severity.WARNING, "PATH001", "slug",
                            f"slug {r.doc.meta.slug[:80]!r} made safe and unique as {slug!r}", r.name),)
-        out.append(memo.per("slug", r, lambda: _with_slug(r, slug, diags), (slug, diags)))
-    return out
+        plans.append((slug, diags))
+    done = iter(memo.map("slug", named, lambda i: _with_slug(named[i], *plans[i]), plans))
+    return [next(done) if r.doc is not None else r for r in results]
 
 
 def _with_slug(r: DocResult, slug: str, diags: tuple[Diagnostic, ...]) -> DocResult:
@@ -201,6 +200,7 @@ def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=N
     by_name = {d.source.path: d for d in docs}
     # Corpus stages may settle a document's warnings (a copy's markers resolve to the
     # canonical's notes), so the report takes each document's final list.
-    results = [memo.per("final", r, lambda: replace(r, doc=by_name[r.name], diagnostics=by_name[r.name].warnings),
-                        by_name[r.name]) if r.name in by_name else r for r in results]
+    final = [by_name.get(r.name) for r in results]
+    results = memo.map("final", results, lambda i: replace(results[i], doc=final[i], diagnostics=final[i].warnings)
+                       if final[i] is not None else results[i], final)
     return BuildResult(results, docs, diags, inputs)

@@ -53,8 +53,9 @@ def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> 
     ordered = sorted(docs, key=lambda d: d.source.path)
     memo = memo_or_none(memo)
     related = related_slugs(ordered, cfg.related_count, memo)
-    out = {d.source.path: memo.per("out", d, lambda: replace(d, links=replace(d.links, related=related[i])),
-                                   related[i]) for i, d in enumerate(ordered)}
+    linked = memo.map("out", ordered, lambda i: replace(ordered[i], links=replace(ordered[i].links, related=related[i])),
+                      related)
+    out = {d.source.path: new for d, new in zip(ordered, linked)}
     return tuple(out[d.source.path] for d in docs)
 
 
@@ -62,23 +63,37 @@ def related_slugs(docs: list[Document], count: int, memo: NoMemo | None = None) 
     """For each document, the slugs of its ``count`` most related eligible articles."""
     if len(docs) < 2 or count <= 0:
         return [()] * len(docs)
-    index = candidates(docs, count + CANDIDATE_SLACK, memo_or_none(memo))
-    picks: list[tuple[str, ...]] = []
-    for me, (ids, _scores) in zip(docs, index.cands):
+    memo = memo_or_none(memo)
+    index = candidates(docs, count + CANDIDATE_SLACK, memo)
+
+    def pick(i: int) -> tuple[str, ...]:
         mine: list[str] = []
-        for j in ids:
-            if eligible(me, docs[j]):
+        for j in index.cands[i][0]:
+            if eligible(docs[i], docs[j]):
                 mine.append(docs[j].meta.slug)
                 if len(mine) == count:
                     break
-        picks.append(tuple(mine))
+        return tuple(mine)
+
+    old = memo.state.get("picks")
+    if old is None or len(old[0]) != len(docs) or index.holders is None:
+        picks = [pick(i) for i in range(len(docs))]
+    else:       # again only where a list, its document or a document it lists changed
+        was_docs, was_cands, picks = old[0], old[1], list(old[2])
+        dirty = {j for j, d in enumerate(docs) if d is not was_docs[j]}
+        for j in list(dirty):
+            dirty |= index.listed_by[j]
+        dirty.update(i for i, c in enumerate(index.cands) if c is not was_cands[i])
+        for i in dirty:
+            picks[i] = pick(i)
+    memo.state["picks"] = (list(docs), list(index.cands), picks)
     return picks
 
 
 def candidates(docs: list[Document], keep: int, memo: NoMemo) -> Related:
     """The candidate lists: updated from the memo's when few documents changed, else built."""
     blocks = [d.blocks for d in docs]
-    rows = [memo.per("terms", b, lambda: terms(dedup.article_text(d))) for b, d in zip(blocks, docs)]
+    rows = memo.map("terms", blocks, lambda i: terms(dedup.article_text(docs[i])))
     paths = [d.source.path for d in docs]
     old = memo.state.get("related")
     if old is not None and old[0] == paths and old[2].keep == keep:

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..memo import MISSING, NoMemo, memo_or_none
+from ..memo import NoMemo, memo_or_none
 from ..model import BlockKind, Document, Severity, diag
 # The detection lives in util/neardup.py; its names stay importable from here for
 # crosslink.py, tests and benchmarks/dedup_bench.py (which also warms ``_tables``).
-from ..util.neardup import (DEFAULT, Pair, Params, Sketch, _tables, components,  # noqa: F401
+from ..util.neardup import (DEFAULT, Pair, PairIndex, Params, Sketch, _tables, components,  # noqa: F401
                             find_clusters, find_pairs, group_pairs, mix, shingles, sketch, sketch_all,
                             tokens)
 
@@ -44,10 +44,15 @@ def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> 
     """Documents -> the same documents with links.canonical/versions/dedup_reason filled."""
     memo = memo_or_none(memo)
     ordered = sorted(docs, key=lambda d: d.source.path)
-    texts = [memo.per("text", d.blocks, lambda: article_text(d)) for d in ordered]
-    sketches = _sketches(ordered, texts, cfg, memo)
-    pairs = find_pairs(sketches, DEFAULT)
-    result = {d.source.path: memo.per("alone", d, lambda: _alone(d)) for d in ordered}
+    blocks = [d.blocks for d in ordered]
+    texts = memo.map("text", blocks, lambda i: article_text(ordered[i]))
+    if memo.has("sketch"):
+        sketches = memo.map("sketch", blocks, lambda i: sketch(texts[i], DEFAULT))
+    else:                                   # a first run: over worker processes when many
+        sketches = sketch_all(texts, DEFAULT, cfg.jobs if len(ordered) >= 2000 else 1)
+        memo.remember("sketch", blocks, sketches)
+    pairs = _pairs(ordered, sketches, memo)
+    result = dict(zip((d.source.path for d in ordered), memo.map("alone", ordered, lambda i: _alone(ordered[i]))))
     clusters = components(len(ordered), pairs)
     where = {i: c for c, members in enumerate(clusters) for i in members}
     inside: list[list[Pair]] = [[] for _ in clusters]
@@ -61,14 +66,21 @@ def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> 
     return tuple(result[d.source.path] for d in docs)
 
 
-def _sketches(ordered: list[Document], texts: list[str], cfg: Config, memo: NoMemo) -> list[Sketch | None]:
-    """One sketch per document: the memo's, or computed (over workers when many are missing)."""
-    known = [memo.get("sketch", d.blocks) for d in ordered]
-    missing = [i for i, k in enumerate(known) if k is MISSING]
-    fresh = sketch_all([texts[i] for i in missing], DEFAULT, cfg.jobs if len(missing) >= 2000 else 1)
-    for i, value in zip(missing, fresh):
-        known[i] = memo.put("sketch", ordered[i].blocks, value)
-    return known
+def _pairs(ordered: list[Document], sketches: list[Sketch | None], memo: NoMemo) -> list[Pair]:
+    """find_pairs, through the memo's PairIndex when the same documents changed only a little."""
+    paths = [d.source.path for d in ordered]
+    old = memo.state.get("pairs")
+    if old is not None and old[0] == paths:
+        index = old[1]
+        changed = {i: s for i, (was, s) in enumerate(zip(index.sketches, sketches)) if was is not s}
+        if len(changed) * 8 > len(paths):
+            index = PairIndex(list(sketches), DEFAULT)
+        elif changed:
+            index.update(changed)
+    else:
+        index = PairIndex(list(sketches), DEFAULT)
+    memo.state["pairs"] = (paths, index)
+    return index.pairs()
 
 
 def _alone(doc: Document) -> Document:

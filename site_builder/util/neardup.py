@@ -293,44 +293,63 @@ def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.
     return keys // n, keys % n, counts
 
 
-def lsh_candidates(sigs: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs whose signatures agree on every row of at least one band."""
+def band_keys(sigs: np.ndarray, params: Params) -> np.ndarray:
+    """Signatures (n x perms) -> one key per band (n x bands)."""
     rows = params.perms // params.bands
     mult = _constants(params.seed ^ 0xBA4D, rows)
-    out_a, out_b = [], []
+    cols = sigs.astype(U64).reshape(sigs.shape[0], params.bands, rows)
+    return mix((cols * mult).sum(axis=2, dtype=U64) + np.arange(params.bands, dtype=U64))
+
+
+def lsh_candidates(sigs: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs whose signatures agree on every row of at least one band."""
+    keys = band_keys(sigs, params)
+    bands = []
     for band in range(params.bands):
-        cols = sigs[:, band * rows:(band + 1) * rows].astype(U64)
-        keys = mix((cols * mult).sum(axis=1, dtype=U64) + U64(band))
-        order = np.argsort(keys, kind="stable")
-        a, b = group_pairs(keys[order], order, 32, chain_large=True)
+        order = np.argsort(keys[:, band], kind="stable")
+        bands.append((keys[order, band], order.astype(np.int64)))
+    return _band_pairs(bands, len(sigs))
+
+
+def _band_pairs(bands: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per band (sorted keys, their rows) -> the candidate pairs, unique."""
+    out_a, out_b = [], []
+    for keys, members in bands:
+        a, b = group_pairs(keys, members, 32, chain_large=True)
         out_a.append(a)
         out_b.append(b)
-    a, b, _ = _unique_pairs(np.concatenate(out_a), np.concatenate(out_b), len(sigs))
+    a, b, _ = _unique_pairs(np.concatenate(out_a), np.concatenate(out_b), max(n, 1))
     return a, b
 
 
-def _index(samples: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Samples -> (hash, document) of every sampled shingle, sorted by hash then document.
+def _index(samples: Sequence[np.ndarray | None]) -> np.ndarray:
+    """Samples -> every sampled shingle as one sorted uint64 (hash << 32 | document).
 
-    Both live in one sorted uint64 array (hash << 32 | document) and are
-    returned as views of its halves: at 100,000 documents this is the
-    largest array of the run.
+    At 100,000 documents this is the largest array of the run.
     """
-    keys = np.empty(sum(s.size for s in samples), dtype=U64)
+    keys = np.empty(sum(s.size for s in samples if s is not None), dtype=U64)
     at = 0
     for doc, sample in enumerate(samples):
+        if sample is None:
+            continue
         part = keys[at:at + sample.size]
         part[:] = sample
         part <<= U64(32)
         part |= U64(doc)
         at += sample.size
     keys.sort()
+    return keys
+
+
+def _halves(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, document) of the sorted index, as views of its halves."""
     halves = keys.view(np.uint32).reshape(-1, 2)
     lo, hi = (0, 1) if np.little_endian else (1, 0)
     return halves[:, hi], halves[:, lo]
 
 
-def containment_candidates(samples: Sequence[np.ndarray], params: Params) -> tuple[np.ndarray, ...]:
+def containment_candidates(samples: Sequence[np.ndarray], params: Params,
+                           index: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Pairs sharing at least ``min_shared`` sampled shingles: (a, b, shared, boilerplate per doc).
 
     A sampled shingle held by more than ``max_df`` documents is boilerplate
@@ -338,13 +357,13 @@ def containment_candidates(samples: Sequence[np.ndarray], params: Params) -> tup
     document's size either.
     """
     n = len(samples)
-    hashes, docs = _index(samples)
+    hashes, docs = _halves(_index(samples) if index is None else index)
     idx = _not_alone(hashes)
     hashes, members = hashes[idx], docs[idx].astype(np.int64)
     del docs, idx
     starts, sizes = _groups(hashes)
     out_a, out_b = _expand(starts, sizes, members, params.max_df)
-    a, b, shared = _unique_pairs(np.concatenate(out_a), np.concatenate(out_b), n)
+    a, b, shared = _unique_pairs(np.concatenate(out_a), np.concatenate(out_b), max(n, 1))
     keep = shared >= params.min_shared
     common = np.bincount(members[np.repeat(sizes > params.max_df, sizes)], minlength=n)
     return a[keep], b[keep], shared[keep], common
@@ -352,25 +371,74 @@ def containment_candidates(samples: Sequence[np.ndarray], params: Params) -> tup
 
 def find_pairs(sketches: Sequence[Sketch | None], params: Params = DEFAULT) -> list[Pair]:
     """Sketches -> verified near-copy pairs (i < j), sorted."""
-    live = [i for i, s in enumerate(sketches) if s is not None]
-    if len(live) < 2:
-        return []
-    sigs = np.stack([sketches[i].signature for i in live])
-    la, lb = lsh_candidates(sigs, params)
-    ca, cb, shared, common = containment_candidates([sketches[i].sample for i in live], params)
-    size = np.maximum(np.array([sketches[i].sample.size for i in live]) - common, 1)
-    a, b = np.concatenate([la, ca]), np.concatenate([lb, cb])
-    counts = dict(zip(zip(ca.tolist(), cb.tolist()), shared.tolist()))
-    jac = (sigs[a] == sigs[b]).mean(axis=1) if a.size else np.zeros(0)
-    pairs = {}
-    for i, j, jv in zip(a.tolist(), b.tolist(), jac.tolist()):
-        cont = min(1.0, counts.get((i, j), 0) / int(min(size[i], size[j])))
-        if jv >= params.jaccard or cont >= params.containment:
-            if (i, j) not in counts:          # found by LSH alone: measure containment for the report
-                shared_ij = np.intersect1d(sketches[live[i]].sample, sketches[live[j]].sample).size
-                cont = min(1.0, shared_ij / int(min(size[i], size[j])))
-            pairs[(live[i], live[j])] = Pair(live[i], live[j], round(jv, 3), round(cont, 3))
-    return [pairs[k] for k in sorted(pairs)]
+    return PairIndex(list(sketches), params).pairs()
+
+
+class PairIndex:
+    """What find_pairs sorts, kept sorted: an update re-sorts only the changed documents.
+
+    The bands' sorted keys and the containment index are what costs at
+    10,000 documents; replacing one document's entries in them, then running
+    the same candidate and verification steps, gives find_pairs's pairs.
+    """
+
+    def __init__(self, sketches: list[Sketch | None], params: Params = DEFAULT) -> None:
+        self.params, self.sketches = params, sketches
+        n = len(sketches)
+        self.sigs = np.zeros((n, params.perms), dtype=np.uint32)
+        live = [i for i, s in enumerate(sketches) if s is not None]
+        if live:
+            self.sigs[live] = np.stack([sketches[i].signature for i in live])
+        keys = band_keys(self.sigs[live], params) if live else np.zeros((0, params.bands), U64)
+        rows = np.array(live, dtype=np.int64)
+        self.bands = []
+        for band in range(params.bands):
+            order = np.argsort(keys[:, band], kind="stable")
+            self.bands.append((keys[order, band], rows[order]))
+        self.index = _index([s.sample if s is not None else None for s in sketches])
+
+    def update(self, changed: dict[int, Sketch | None]) -> None:
+        """Documents ``changed`` (position -> new sketch) replaced; positions stay."""
+        params = self.params
+        for i, sk in changed.items():
+            self.sketches[i] = sk
+            self.sigs[i] = sk.signature if sk is not None else 0
+        rows = np.array(sorted(changed), dtype=np.int64)
+        live = [i for i in rows.tolist() if changed[i] is not None]
+        new = band_keys(self.sigs[live], params) if live else np.zeros((0, params.bands), U64)
+        for band, (keys, members) in enumerate(self.bands):
+            stay = ~np.isin(members, rows)
+            keys, members = keys[stay], members[stay]
+            for k, i in zip(new[:, band].tolist(), live):        # ties stay in document order
+                lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
+                at = lo + int(np.searchsorted(members[lo:hi], i))
+                keys, members = np.insert(keys, at, k), np.insert(members, at, i)
+            self.bands[band] = (keys, members)
+        doc_of = self.index & U64(0xFFFFFFFF)
+        keep = self.index[~np.isin(doc_of, rows.astype(U64))]
+        fresh = np.sort(np.concatenate([(changed[i].sample.astype(U64) << U64(32)) | U64(i) for i in live])
+                        if live else np.zeros(0, U64))
+        self.index = np.insert(keep, np.searchsorted(keep, fresh), fresh)
+
+    def pairs(self) -> list[Pair]:
+        params, sketches, n = self.params, self.sketches, len(self.sketches)
+        la, lb = _band_pairs(self.bands, n)
+        samples = [s.sample if s is not None else np.zeros(0, np.uint32) for s in sketches]
+        ca, cb, shared, common = containment_candidates(samples, params, self.index)
+        size = np.maximum(np.array([s.size for s in samples], dtype=np.int64) - common, 1)
+        a, b = np.concatenate([la, ca]), np.concatenate([lb, cb])
+        counts = dict(zip(zip(ca.tolist(), cb.tolist()), shared.tolist()))
+        sigs = self.sigs
+        jac = (sigs[a] == sigs[b]).mean(axis=1) if a.size else np.zeros(0)
+        pairs = {}
+        for i, j, jv in zip(a.tolist(), b.tolist(), jac.tolist()):
+            cont = min(1.0, counts.get((i, j), 0) / int(min(size[i], size[j])))
+            if jv >= params.jaccard or cont >= params.containment:
+                if (i, j) not in counts:          # found by LSH alone: measure containment for the report
+                    shared_ij = np.intersect1d(samples[i], samples[j]).size
+                    cont = min(1.0, shared_ij / int(min(size[i], size[j])))
+                pairs[(i, j)] = Pair(i, j, round(jv, 3), round(cont, 3))
+        return [pairs[k] for k in sorted(pairs)]
 
 
 def components(n: int, pairs: Iterable[Pair]) -> list[list[int]]:
