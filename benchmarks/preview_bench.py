@@ -7,13 +7,17 @@ when that file is missing), then measures, as medians of ``--runs`` runs:
 
 - full build: ``site-builder build`` from scratch (``--no-full`` skips it);
 - serve start: the preview's first build (the same work, filling the caches);
-- one article: from saving one input to its rebuilt page being on disk
-  (discover, per-document stages for that input, corpus stages, render, write);
+- one article: from saving one input (a sentence added to its longest
+  paragraph: a change to the text, not a footer the cleaner drops) to its
+  rebuilt page being on disk: per-document stages for that input, the corpus
+  stages' updates, render, write.  The rebuild is told which file changed, as
+  the server's watcher tells it (inotify: nothing is scanned);
 - one template: from saving base.html to the pages being on disk (no re-parsing);
-- the corpus stages alone (dedup, crosslink ...), which run over the whole
-  corpus on every rebuild: the part of the rebuild that grows with the archive;
+- no-op: a rebuild told nothing, so it walks seeds/ and stats every input;
+- the corpus stages run from scratch over the whole corpus (what a full build
+  pays, and a rebuild no longer does);
 - with ``--server``: the same one-article save seen through the real server
-  (``site-builder serve``: polling, debounce, rebuild, write), timed until the
+  (``site-builder serve``: inotify, debounce, rebuild, write), timed until the
   new text is in the page on disk.
 
 Numbers depend on the machine's load: the load average is printed with them.
@@ -94,9 +98,10 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def timed_rebuild(builder: Builder, writer: TreeWriter) -> tuple[float, dict]:
+def timed_rebuild(builder: Builder, writer: TreeWriter, changed: list[Path] | None = None) -> tuple[float, dict]:
+    """One rebuild, told what changed as the server's watcher tells it (``None``: walk and stat all)."""
     start, cpu = time.perf_counter(), cpu_seconds()
-    _, files, stats = builder.build()
+    _, files, stats = builder.build([str(p) for p in changed] if changed is not None else None)
     writer.write(files, stats)
     return time.perf_counter() - start, {"cpu_ms": round((cpu_seconds() - cpu) * 1000, 1),
                                          "read": stats.read, "processed": stats.processed,
@@ -111,7 +116,7 @@ def article_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int) 
     for i in range(runs):
         marker = f"BENCH-EDIT-{i}-{time.time_ns()}"
         path.write_bytes(edit_text(path.read_bytes(), marker))
-        seconds, last = timed_rebuild(builder, writer)
+        seconds, last = timed_rebuild(builder, writer, [path])
         assert marker.encode() in page.read_bytes(), "the rebuilt page is not on disk"
         blocks = json.loads((page.parent / "index.json").read_text("utf-8"))["blocks"]
         assert marker in json.dumps(blocks, ensure_ascii=False), "the edit did not reach the text"
@@ -127,7 +132,7 @@ def template_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int)
     for i in range(runs):
         text = base.read_text("utf-8")
         base.write_text(re.sub(r"<!-- bench \d+ -->|$", f"<!-- bench {i} -->", text, count=1), "utf-8")
-        seconds, last = timed_rebuild(builder, writer)
+        seconds, last = timed_rebuild(builder, writer, [base])
         assert f"<!-- bench {i} -->".encode() in (cfg.out / "index.html").read_bytes()
         times.append(seconds)
         cpu.append(last["cpu_ms"] / 1000)
@@ -136,7 +141,7 @@ def template_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int)
 
 
 def corpus_stage_costs(builder: Builder, runs: int) -> dict:
-    """Each corpus stage on the whole corpus, as a rebuild runs it."""
+    """Each corpus stage on the whole corpus from scratch (no memo), as a full build runs it."""
     docs = builder.corpus().docs
     out = {}
     for name, fn in CORPUS_STAGES:
@@ -247,7 +252,7 @@ def run(n: int, runs: int, seed: int, server: bool, full: bool, jobs: int, work:
     builder, writer = Builder(cfg), TreeWriter(cfg.out)
     seconds, stats = timed_rebuild(builder, writer)
     result["serve_start_s"], result["serve_start"] = round(seconds, 2), stats
-    result["noop_rebuild_ms"] = round(timed_rebuild(builder, writer)[0] * 1000, 1)
+    result["noop_rebuild_ms"] = round(timed_rebuild(builder, writer)[0] * 1000, 1)     # walks and stats all
     result["one_article"] = article_edits(cfg, builder, writer, runs)
     result["one_template"] = template_edits(cfg, builder, writer, runs)
     result["corpus_stages_ms"] = corpus_stage_costs(builder, max(1, runs // 2))

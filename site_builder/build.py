@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from .config import Config
-from .model import dumps
+from .memo import StageMemo
 from .pipeline import BuildResult, build_corpus
 from .render.pages import render_site
 from .report import print_summary, report_text
@@ -14,7 +14,7 @@ from .write import OutputRefused, check_out, write_tree
 def site_files(result: BuildResult, cfg: Config, memo=None) -> dict[str, bytes]:
     """Every output file of the site: the one list that build and serve both write."""
     files = render_site(result, cfg, memo)
-    files.add("_report.json", report_text(result, memo.part if memo is not None else None))
+    files.add("_report.json", report_text(result, memo.keep("lists", StageMemo) if memo is not None else None))
     return files
 
 

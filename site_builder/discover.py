@@ -37,11 +37,24 @@ def discover(seeds: Path, content: Path, max_bytes: int, read=None
     ``read(seeds, content, rel, max_bytes)`` defaults to ``read_input``; the preview's
     cache passes one that re-reads only changed files.
     """
+    diags: list[Diagnostic] = []
+    return read_all(seeds, content, _walk(seeds, diags), diags, max_bytes, read)
+
+
+def walk(seeds: Path) -> tuple[list[str], list[Diagnostic]]:
+    """The input names below seeds/, sorted, and what the walk itself reported."""
+    diags: list[Diagnostic] = []
+    return _walk(seeds, diags), diags
+
+
+def read_all(seeds: Path, content: Path, rels: list[str], walk_diags: list[Diagnostic], max_bytes: int,
+             read=None) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
+    """Read the walked inputs: discover's second half (the preview may walk less often)."""
     read = read or read_input
     inputs: list[InputFile] = []
-    diags: list[Diagnostic] = []
+    diags = list(walk_diags)
     skipped: list[str] = []
-    for rel in _walk(seeds, diags):
+    for rel in rels:
         item, problem = read(seeds, content, rel, max_bytes)
         if problem:
             diags.append(problem)

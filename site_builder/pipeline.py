@@ -143,23 +143,18 @@ def assign_slugs(results: list[DocResult], memo: NoMemo | None = None) -> list[D
     it did not change by identity.
     """
     memo = memo_or_none(memo)
-    wanted = []
-    for r in results:
-        if r.doc is None:
-            continue
-        m = r.doc.meta
-        wanted.append((r.name, slugify(m.slug or m.title or r.name.rsplit(".", 1)[0], r.sha256[:12])))
-    chosen = unique(wanted)
-    base_of = dict(wanted)
-    by_base: dict[str, list[str]] = {}
-    for name, s in wanted:
-        by_base.setdefault(s.casefold(), []).append(name)
     named = [r for r in results if r.doc is not None]
-    plans = []
-    for r in named:
-        slug = chosen[r.name]
-        diags = r.diagnostics
-        base = base_of[r.name]
+    wanted = memo.map("wanted", named, lambda i: (named[i].name, slugify(
+        named[i].doc.meta.slug or named[i].doc.meta.title or named[i].name.rsplit(".", 1)[0], named[i].sha256[:12])))
+    naming = memo.state.get("naming")
+    if naming is None or naming[0] != wanted:          # the same wishes give the same slugs
+        naming = (wanted, _naming(wanted), (naming[2] + 1) if naming else 0)
+        memo.state["naming"] = naming
+    chosen, base_of, by_base = naming[1]
+
+    def make(i: int) -> DocResult:
+        r = named[i]
+        slug, diags, base = chosen[r.name], r.diagnostics, base_of[r.name]
         if slug != base:
             others = sorted(n for n in by_base[base.casefold()] if n != r.name)
             diags += (diag(Severity.WARNING, "PATH003", "slug",
@@ -167,9 +162,18 @@ def assign_slugs(results: list[DocResult], memo: NoMemo | None = None) -> list[D
         elif r.doc.meta.slug and r.doc.meta.slug != slug:
             diags += (diag(Severity.WARNING, "PATH001", "slug",
                            f"slug {r.doc.meta.slug[:80]!r} made safe and unique as {slug!r}", r.name),)
-        plans.append((slug, diags))
-    done = iter(memo.map("slug", named, lambda i: _with_slug(named[i], *plans[i]), plans))
+        return _with_slug(r, slug, diags)
+
+    done = iter(memo.map("slug", named, make, [naming[2]] * len(named)))
     return [next(done) if r.doc is not None else r for r in results]
+
+
+def _naming(wanted: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """(input, wanted slug) pairs -> the slug each gets, what each wanted, who wanted each."""
+    by_base: dict[str, list[str]] = {}
+    for name, s in wanted:
+        by_base.setdefault(s.casefold(), []).append(name)
+    return unique(wanted), dict(wanted), by_base
 
 
 def _with_slug(r: DocResult, slug: str, diags: tuple[Diagnostic, ...]) -> DocResult:

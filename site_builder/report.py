@@ -23,10 +23,11 @@ def report_json(result: BuildResult) -> dict[str, Any]:
     return {**_summary(result), "files": [_file(r) for r in result.results]}
 
 
-def report_text(result: BuildResult, part=None) -> str:
-    """``dumps(report_json(result))``; ``part`` (the preview's memo) keeps each file's entry."""
-    items = [part(f"report:{r.name}", r, lambda: dumps_item(_file(r))) if part else dumps_item(_file(r))
-             for r in result.results]
+def report_text(result: BuildResult, lists=None) -> str:
+    """``dumps(report_json(result))``; ``lists`` (the preview's memo.StageMemo) keeps each file's entry."""
+    rs = result.results
+    items = (lists.map("report", rs, lambda i: dumps_item(_file(rs[i]))) if lists is not None
+             else [dumps_item(_file(r)) for r in rs])
     return dumps_with_list(_summary(result), "files", items)
 
 

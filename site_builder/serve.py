@@ -30,6 +30,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -198,11 +199,12 @@ class Preview:
         self.state = State()
         self.slug_of: dict[str, str] = {}     # input name -> its last good slug
 
-    def rebuild(self, changed: list[str] | None = None) -> Stats | None:
-        """One build; never raises (the server must stay up)."""
+    def rebuild(self, changed: list[str] | None = None, exact: bool = False) -> Stats | None:
+        """One build; never raises (the server must stay up).  ``exact``: ``changed`` is every
+        path that changed (the watcher saw them all), so seeds/ need not be walked."""
         start = time.perf_counter()
         try:
-            result, files, stats = self.builder.build()
+            result, files, stats = self.builder.build(changed if exact else None)
             self.writer.write(files, stats)
         except Exception as err:  # a template or writing error: keep the last good site
             self.state = replace(self.state, failure=exception_problem(err, self.cfg),
@@ -281,6 +283,94 @@ class Watcher:
         return changed
 
 
+class NotifyWatcher:
+    """The folders watched by the kernel (inotify, through watchdog): nothing is scanned.
+
+    ``changes()`` hands over the paths events named since the last call.  A
+    folder created, deleted or moved, or a watched folder that appears, sets
+    ``full``: the next rebuild walks seeds/ again instead of trusting the list.
+    Only events that can change bytes count: our own reads (opened, closed
+    without writing) would otherwise trigger rebuilds forever.
+    """
+
+    KINDS = frozenset({"created", "deleted", "modified", "moved", "closed"})
+
+    def __init__(self, roots: list[Path]) -> None:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        self.filepath: str | None = None
+        self.seconds = 0.0
+        self.full = False
+        self.last_event = 0.0
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._missing = [r for r in roots if not r.is_dir()]
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                watcher._event(event)
+
+        self._handler = Handler()
+        self.observer = Observer()
+        for root in roots:
+            if root.is_dir():
+                self.observer.schedule(self._handler, os.fspath(root.resolve()), recursive=True)
+        for parent in {r.resolve().parent for r in self._missing if r.resolve().parent.is_dir()}:
+            self.observer.schedule(self._handler, os.fspath(parent), recursive=False)
+        self.observer.start()
+
+    def _event(self, event) -> None:
+        if event.event_type not in self.KINDS:
+            return
+        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        paths = [os.fsdecode(p) for p in paths]
+        with self._lock:
+            if event.is_directory:
+                if event.event_type != "modified":       # a file inside changed: its own event follows
+                    self.full = True
+                    self._paths.update(paths)
+            else:
+                self._paths.update(p for p in paths if not _ignored(os.path.basename(p)))
+            self.last_event = time.monotonic()
+
+    def changes(self) -> list[str]:
+        for root in list(self._missing):                 # content/ created after the start
+            if root.is_dir():
+                self._missing.remove(root)
+                self.observer.schedule(self._handler, os.fspath(root.resolve()), recursive=True)
+                with self._lock:
+                    self.full = True
+                    self._paths.add(os.fspath(root))
+        with self._lock:
+            changed, self._paths = sorted(self._paths), set()
+        if changed:
+            self.filepath = changed[0]
+        return changed
+
+    def take_full(self) -> bool:
+        with self._lock:
+            full, self.full = self.full, False
+        return full
+
+    def close(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+
+
+def make_watcher(roots: list[Path], how: str, log: TextIO):
+    """inotify when asked for or available, else polling (``--watch poll``)."""
+    if how != "poll":
+        try:
+            return NotifyWatcher(roots)
+        except (ImportError, OSError) as err:       # no watchdog, or inotify limits reached
+            if how == "notify":
+                raise
+            print(f"warning: cannot watch through the kernel ({err}); polling instead", file=log)
+    return Watcher(roots)
+
+
 class Scheduler:
     """Debounce: rebuild once the folders have been quiet for ``debounce`` seconds."""
 
@@ -297,8 +387,8 @@ class Scheduler:
         now = time.monotonic()
         if changed:
             self.pending.update(changed)
-            self.last_change = now
-        elif self.pending and not self.busy and now - self.last_change >= self.debounce:
+            self.last_change = getattr(self.watcher, "last_event", 0.0) or now
+        if self.pending and not self.busy and now - self.last_change >= self.debounce:
             self._start()
         # Poll less often when a scan is costly (a huge seeds/ folder).
         IOLoop.current().call_later(max(self.poll, 10 * self.watcher.seconds), self.tick)
@@ -307,8 +397,9 @@ class Scheduler:
         paths = sorted(self.pending)
         self.pending.clear()
         self.busy = True
+        exact = not getattr(self.watcher, "take_full", lambda: False)()
         loop = IOLoop.current()
-        loop.add_future(loop.run_in_executor(self.executor, self.preview.rebuild, paths), self._done)
+        loop.add_future(loop.run_in_executor(self.executor, self.preview.rebuild, paths, exact), self._done)
 
     def _done(self, future) -> None:
         self.busy = False
@@ -524,7 +615,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="output folder (default: a temporary folder, removed on exit)")
     p.add_argument("--templates", type=Path, default=None, help="templates folder (default the project's)")
     p.add_argument("--static", type=Path, default=None, help="static folder (default the project's)")
-    p.add_argument("--poll", type=float, default=0.1, help="seconds between scans of the inputs")
+    p.add_argument("--watch", choices=("auto", "notify", "poll"), default="auto",
+                   help="how to see changes: the kernel's notifications (inotify), or scans (auto: "
+                        "notifications when available)")
+    p.add_argument("--poll", type=float, default=0.05,
+                   help="seconds between looks at the changes seen (between scans with --watch poll)")
     p.add_argument("--debounce", type=float, default=0.1, help="quiet seconds before a rebuild")
 
 
@@ -551,7 +646,8 @@ def refuse_out(out: Path, cfg: Config) -> str | None:
     return None
 
 
-def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.1, debounce: float = 0.1) -> int:
+def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.05, debounce: float = 0.1,
+          watch: str = "auto") -> int:
     """Build, then serve until interrupted; returns the exit status."""
     if not is_loopback(host):
         print(f"warning: serving on {host}, reachable from other machines; the preview has no "
@@ -566,7 +662,7 @@ def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.1, deb
     shown = f"[{host}]" if ":" in host else host
     print(f"serving {cfg.seeds} on http://{shown}:{settings.port}/ (output {cfg.out}); "
           "Ctrl-C to stop", file=log, flush=True)
-    watcher = Watcher([cfg.seeds, cfg.content, cfg.template_dir, cfg.static_dir])
+    watcher = make_watcher([cfg.seeds, cfg.content, cfg.template_dir, cfg.static_dir], watch, log)
     ReloadSocket.watcher, ReloadSocket.live_css = watcher, True
     scheduler = Scheduler(preview, watcher, poll, debounce)
     loop = IOLoop.current()
@@ -579,6 +675,7 @@ def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.1, deb
     finally:
         server.stop()
         scheduler.executor.shutdown(wait=True)
+        getattr(watcher, "close", lambda: None)()
     return 0
 
 
@@ -596,7 +693,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
-        return serve(cfg, args.host, args.port, sys.stderr, args.poll, args.debounce)
+        return serve(cfg, args.host, args.port, sys.stderr, args.poll, args.debounce, args.watch)
     except OSError as err:
         print(f"error: cannot serve on {args.host}:{args.port}: {err.strerror}", file=sys.stderr)
         return 2

@@ -135,15 +135,22 @@ def test_builder_on_generated_corpus_matches_full_build(tmp_path, jobs):
         lambda: _edit(seeds[20], "人工智能 模型 研究 的 新 进展，编辑 加 了 一句。"),
         lambda: seeds[7].write_text(seeds[7].read_text("utf-8")[:600], "utf-8"),   # cut short
         lambda: (cfg.content / (seeds[9].stem + ".toml")).write_text('[meta]\ntitle = "Retitled"\n', "utf-8"),
+        lambda: (cfg.content / (seeds[12].stem + ".toml")).write_text('[meta]\ntags = ["fresh-tag", "archives"]\n',
+                                                                        "utf-8"),
+        lambda: (cfg.content / (seeds[14].stem + ".toml")).write_text('[meta]\ntags = ["fresh-tag"]\n', "utf-8"),
+        lambda: _edit(seeds[14], "A second sentence, so that only the text of a tagged article changes."),
     ]
     _, files, stats = builder.build()
     writer.write(files, stats)
+    partial = 0
     for n, step in enumerate(steps):
         step()
-        _, files, stats = builder.build()
+        _, files, stats = builder.build([str(p) for p in sorted(cfg.seeds.iterdir()) + sorted(cfg.content.iterdir())])
         writer.write(files, stats)
         build(replace(cfg, out=tmp_path / f"full{n}"), io.StringIO())
         assert _tree(cfg.out) == _tree(tmp_path / f"full{n}"), f"step {n}"
         assert stats.processed == 1
+        partial += not builder.memo.full_render
+    assert partial >= 4                          # most renders followed the delta, not every page
     related = builder.stage_state["crosslink"].state["related"][2]
     assert related.rescored < 48                 # the last edits updated related reading in place

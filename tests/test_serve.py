@@ -81,14 +81,14 @@ def slug_of(out: Path, source: str) -> str:
 # ------------------------------------------------------------------ the server
 
 class Server:
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, *extra: str, seeds: tuple[str, ...] = ()) -> None:
         self.base = base
-        self.cfg = copy_project(base)
+        self.cfg = copy_project(base, seeds)
         self.log = base / "serve.log"
         cmd = [sys.executable, "-m", "site_builder", "serve", "--port", "0", "--jobs", "0",
                "--seeds", str(self.cfg.seeds), "--content", str(self.cfg.content),
                "--templates", str(self.cfg.templates), "--static", str(self.cfg.static),
-               "--out", str(self.cfg.out), "--poll", "0.05", "--debounce", "0.1"]
+               "--out", str(self.cfg.out), "--poll", "0.05", "--debounce", "0.1", *extra]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.log.open("wb"), cwd=base)
         found = wait_for(lambda: re.search(r"http://127\.0\.0\.1:(\d+)/", self.text()), 60)
         assert found, self.text()
@@ -141,6 +141,30 @@ def test_edit_break_fix_cycle(server):
     after = {p.name: p.read_bytes() for p in server.cfg.seeds.iterdir()}
     assert after == {**before, SEED: original}               # serve wrote nothing into seeds/
     assert list(server.cfg.content.iterdir()) == []          # nor into content/
+
+
+@pytest.mark.parametrize("watch", ["notify", "poll"])
+def test_watchers_see_edits_new_folders_and_deletions(tmp_path, watch):
+    """Both watchers: an edit (trusted list, no walk), a file in a new folder (a walk), a deletion."""
+    srv = Server(tmp_path, "--watch", watch, seeds=(SEED, OTHER))
+    try:
+        seed = srv.cfg.seeds / SEED
+        url = "/" + "".join(f"%{b:02X}" for b in slug_of(srv.cfg.out, SEED).encode()) + "/"
+        seed.write_bytes(seed.read_bytes() + b"\n\nKIWI-WATCH-MARKER in a paragraph added while serving.\n")
+        assert wait_for(lambda: "KIWI-WATCH-MARKER" in srv.get(url)[1]), srv.text()
+        (srv.cfg.seeds / "later" / "deeper").mkdir(parents=True)
+        (srv.cfg.seeds / "later" / "deeper" / "new.md").write_text(
+            "---\ntitle: Arrived in a new folder\n---\n\nA body paragraph for the new article.\n", "utf-8")
+        assert wait_for(lambda: "Arrived in a new folder" in srv.get("/")[1]), srv.text()
+        (srv.cfg.seeds / OTHER).unlink()
+        assert wait_for(lambda: OTHER not in (srv.cfg.out / "archive.json").read_text("utf-8")), srv.text()
+        assert wait_for(lambda: srv.text().count("built in") >= 4)
+        time.sleep(0.5)                                  # our own reads must not start rebuilds
+        builds = srv.text().count("built in")
+        time.sleep(1.0)
+        assert srv.text().count("built in") == builds, srv.text()
+    finally:
+        srv.stop()
 
 
 def test_template_error_page_and_recovery(server):
@@ -307,6 +331,32 @@ def test_incremental_rebuilds_are_byte_identical(tmp_path):
         incremental = rebuild()
         assert incremental == full_build(cfg, tmp_path / f"full{n}"), f"step {n}"
     assert builder.docs.processed <= 1 and builder.memo.rendered < len(incremental)
+
+
+def test_trusted_change_lists_give_what_a_walk_gives(tmp_path):
+    """InputCache given the watcher's paths (no walk, no stat of the rest) == a full discover."""
+    from site_builder.cache import InputCache
+    from site_builder.discover import discover
+
+    cfg = copy_project(tmp_path, (SEED, OTHER))
+    cache = InputCache()
+    cache.discover(cfg.seeds, cfg.content, cfg.limits.max_bytes)
+    seed, toml = cfg.seeds / SEED, cfg.content / SEED.replace(".txt", ".toml")
+    steps = [
+        (lambda: seed.write_bytes(seed.read_bytes() + b"\nmore\n"), [seed], False),
+        (lambda: toml.write_text('[meta]\ntitle = "T"\n', "utf-8"), [toml], False),
+        (lambda: (cfg.seeds / "b.md").write_text("# B\n\nbody text here\n", "utf-8"), [cfg.seeds / "b.md"], False),
+        (lambda: (cfg.seeds / "b.md").unlink(), [cfg.seeds / "b.md"], False),
+        (lambda: cfg.templates.joinpath("x.html").write_text("x", "utf-8"), [cfg.templates / "x.html"], False),
+        (lambda: (cfg.seeds / "sub").mkdir(), [cfg.seeds / "sub"], True),          # a folder: walk
+        (lambda: (cfg.seeds / ".hidden.md").write_text("x", "utf-8"), [cfg.seeds / ".hidden.md"], True),
+    ]
+    for n, (step, paths, walks) in enumerate(steps):
+        step()
+        got = cache.discover(cfg.seeds, cfg.content, cfg.limits.max_bytes, [str(p) for p in paths])
+        assert cache.walked == walks, n
+        want = discover(cfg.seeds, cfg.content, cfg.limits.max_bytes)
+        assert got[0] == want[0] and got[1] == want[1], n
 
 
 def test_unchanged_inputs_are_not_reprocessed(tmp_path):

@@ -15,13 +15,19 @@ from .site import Site
 FEED_SIZE = 50
 
 
-def render(site: Site, cfg: Config, env: Environment, common: dict[str, Any]) -> dict[str, bytes]:
+def render(site: Site, cfg: Config, env: Environment, common: dict[str, Any], memo=None) -> dict[str, bytes]:
+    """``memo`` (the preview's) keeps the feed while its entries and the templates are the same."""
     base = cfg.base_url.rstrip("/") + "/" if cfg.base_url else ""
-    entries = site.entries()[:FEED_SIZE]
+    entries = site.entries(site.listed[:FEED_SIZE])
     ids = {e.slug: site.docs[e.slug].source.sha256 for e in entries}
     updated = max((e.date for e in entries if e.date), default="1970-01-01")
-    out = {"atom.xml": env.get_template("atom.xml").render(
-        **common, base=base, entries=entries, ids=ids, updated=_rfc3339(updated)).encode("utf-8")}
+
+    def atom() -> bytes:
+        return env.get_template("atom.xml").render(
+            **common, base=base, entries=entries, ids=ids, updated=_rfc3339(updated)).encode("utf-8")
+
+    key = (getattr(memo, "templates", None), base, tuple(entries), tuple(ids.items()))
+    out = {"atom.xml": memo.part("atom.xml", key, atom) if memo is not None else atom()}
     if base:
         out["sitemap.xml"] = env.get_template("sitemap.xml").render(
             base=base, entries=site.entries()).encode("utf-8")

@@ -17,7 +17,9 @@ from typing import Any
 from ..config import Config
 from ..model import dumps, dumps_item, dumps_with_list, to_json_dict
 from ..pipeline import BuildResult
+from ..memo import StageMemo
 from . import article, feeds
+from . import delta as delta_mod
 from .site import TAXONOMIES, Site, article_url, term_slug
 from .templates import LABELS, make_env
 
@@ -50,6 +52,14 @@ def archived_date(cfg: Config) -> str:
 class NoMemo:
     """render_site's default: remember nothing between builds (cache.RenderMemo remembers)."""
 
+    full_render = True
+
+    def last(self, path: str) -> bytes | None:
+        return None
+
+    def keep(self, name: str, factory):
+        return factory()
+
     def page(self, path: str, template: str, ctx: dict[str, Any], make, key: object = None) -> str | bytes:
         return make()
 
@@ -58,9 +68,6 @@ class NoMemo:
 
     def part(self, name: str, key: object, make):
         return make()
-
-    def keep(self, name: str, factory):
-        return factory()
 
 
 def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) -> Outputs:
@@ -86,25 +93,42 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
         ctx = {**common, "root": "../" * depth, "page_lang": ctx.pop("page_lang", "en"), **ctx}
         out.add(path, memo.page(path, template, ctx, lambda: env.get_template(template).render(**ctx), key))
 
+    def again(path: str) -> bool:
+        """Take the page as the last render wrote it (the delta says nothing it reads changed)."""
+        data = memo.last(path)
+        if data is not None:
+            out.add(path, data)
+        return data is not None
+
+    memory = memo.keep("delta", delta_mod.Memory)
+    delta = delta_mod.compare(site, memory)
+    memo.full_render = delta.changed is None
     archived = archived_date(cfg)
     images = _local_images(cfg, site, out)
+    reads: dict[str, tuple[str, ...]] = {}
     for slug, doc in site.docs.items():
-        a = memo.part(f"context:{slug}", (article.dependencies(doc, site), archived, images),
+        if not delta.article(slug) and again(f"{slug}/index.html") and again(f"{slug}/index.json"):
+            continue
+        deps = article.dependencies(doc, site)
+        reads[slug] = tuple(s for s, _ in deps[3])
+        a = memo.part(f"context:{slug}", (deps, archived, images),
                       lambda: article.context(doc, site, archived, images, memo))
         page(f"{slug}/index.html", "article.html", (a, doc.meta.lang), a=a, page_lang=doc.meta.lang or "und")
         out.add(f"{slug}/index.json", memo.part(f"json:{slug}", (doc, archived), lambda: dumps(
             {**to_json_dict(doc), "provenance": provenance(doc, archived)}).encode("utf-8")))
-    entries = site.entries()
-    page("index.html", "index.html", tuple(entries), heading=cfg.site_title, intro="", entries=entries)
+    if delta.home or not again("index.html"):
+        entries = site.entries()
+        page("index.html", "index.html", tuple(entries), heading=cfg.site_title, intro="", entries=entries)
     page("404.html", "404.html")
-    _taxonomies(site, page)
-    _search(site, cfg, out, page)
+    _taxonomies(site, page, delta, again)
+    _search(site, cfg, out, page, delta)
     _aliases(site, out, page)
-    _originals(result, out)
-    out.add("archive.json", dumps_with_list({}, "documents", [
-        memo.part(f"archive:{r.name}", r, lambda: dumps_item(archive_item(r))) for r in result.results]))
-    out.update(feeds.render(site, cfg, env, common))
+    _originals(result, out, memo)
+    out.add("archive.json", dumps_with_list({}, "documents", memo.keep("lists", StageMemo).map(
+        "archive", result.results, lambda i: dumps_item(archive_item(result.results[i])))))
+    out.update(feeds.render(site, cfg, env, common, memo))
     _static(cfg, out)
+    delta_mod.remember(site, memory, delta, reads)
     return out
 
 
@@ -142,29 +166,35 @@ def alias_path(alias: str) -> str:
     return "/".join(segments) + "/index.html"
 
 
-def _search(site: Site, cfg: Config, out: Outputs, page) -> None:
+def _search(site: Site, cfg: Config, out: Outputs, page, delta: delta_mod.Delta) -> None:
     """The search page and its index, as scripts so that search works from file://."""
     from ..search import LiveIndex, SearchEntry
 
     memo = site.memo or NoMemo()     # the preview keeps the index and updates it
-    entries = [memo.part(f"search:{slug}", doc, lambda: SearchEntry(
-                   url=f"{slug}/index.html", title=doc.meta.title or slug,
-                   text="\n".join(b.text for b in doc.blocks if b.text), lang=doc.meta.lang,
-                   date=doc.meta.date, site=doc.meta.site or doc.meta.publisher))
-               for slug, doc in site.docs.items() if slug in site.position]   # copies left out
+    shown = [slug for slug in site.docs if slug in site.position]      # copies left out
+    lists = memo.keep("lists", StageMemo)
+    entries = lists.map("search", [site.docs[s] for s in shown], lambda i: SearchEntry(
+        url=f"{shown[i]}/index.html", title=site.docs[shown[i]].meta.title or shown[i],
+        text="\n".join(b.text for b in site.docs[shown[i]].blocks if b.text), lang=site.docs[shown[i]].meta.lang,
+        date=site.docs[shown[i]].meta.date, site=site.docs[shown[i]].meta.site or site.docs[shown[i]].meta.publisher),
+        shown)
     for path, data in memo.keep("search-index", LiveIndex).files(entries).items():
         out.add(path, data)
     page("search/index.html", "search.html")
 
 
-def _taxonomies(site: Site, page) -> None:
+def _taxonomies(site: Site, page, delta: delta_mod.Delta, again) -> None:
     for key, (folder, heading, _read) in TAXONOMIES.items():
         terms = site.terms(key)
-        listing = [{"name": t, "url": f"{term_slug(t)}/index.html", "count": len(s)} for t, s in terms.items()]
-        page(f"{folder}/index.html", "terms.html", heading=heading, terms=listing)
+        if delta.index(key) or not again(f"{folder}/index.html"):
+            listing = [{"name": t, "url": f"{term_slug(t)}/index.html", "count": len(s)} for t, s in terms.items()]
+            page(f"{folder}/index.html", "terms.html", heading=heading, terms=listing)
         for term, slugs in terms.items():
+            path = f"{folder}/{term_slug(term)}/index.html"
+            if not delta.term(key, term) and again(path):
+                continue
             entries = site.entries(slugs)
-            page(f"{folder}/{term_slug(term)}/index.html", "term.html", (term, heading, tuple(entries)),
+            page(path, "term.html", (term, heading, tuple(entries)),
                  heading=term, taxonomy_name=heading, entries=entries)
 
 
@@ -199,10 +229,12 @@ def _md_images(text: str) -> list[str]:
     return re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text)
 
 
-def _originals(result: BuildResult, out: Outputs) -> None:
+def _originals(result: BuildResult, out: Outputs, memo) -> None:
     """Every input, skipped ones included, byte for byte (LOSS-4)."""
-    for item in result.inputs:
-        path = article.original_path(item.sha256, item.name)
+    items = result.inputs
+    paths = memo.keep("lists", StageMemo).map(
+        "originals", items, lambda i: article.original_path(items[i].sha256, items[i].name))
+    for item, path in zip(items, paths):
         if path not in out:
             out.add(path, item.raw)
 

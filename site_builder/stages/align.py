@@ -246,6 +246,9 @@ def link_translations(docs: Sequence[Document], drafts: bool = False) -> tuple[D
             groups[d.meta.translation_key].append(d)
     out = []
     for d in docs:
+        if not d.meta.translation_key or not d.meta.slug:
+            out.append(d)
+            continue
         mine = {d.meta.slug, d.links.canonical or d.meta.slug}
         group = groups.get(d.meta.translation_key, []) if d.meta.slug else []
         targets = sorted({(o.meta.lang, o.links.canonical or o.meta.slug) for o in group})
