@@ -30,6 +30,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -264,6 +265,7 @@ def run(n: int, runs: int, seed: int, server: bool, full: bool, jobs: int, work:
         except RuntimeError as err:
             result["one_article_through_server"] = {"error": str(err)[:2000]}
     result["load_after"] = os.getloadavg()[0]
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # the preview's caches
     return result
 
 

@@ -159,6 +159,7 @@ class DocCache:
         self.processed = 0
         self.pool = None          # workers.Pool, kept between rebuilds
         self._keys: dict[int, tuple[InputFile, str]] = {}
+        self._last: tuple[list[InputFile], list[str]] | None = None
 
     def key(self, item: InputFile) -> str:
         hit = self._keys.get(id(item))
@@ -177,7 +178,13 @@ class DocCache:
 
         if self.pool is None:
             self.pool = Pool(cfg)
-        keys = [self.key(item) for item in inputs]
+        last = self._last
+        if last is not None and len(last[0]) == len(inputs) and \
+                sum(1 for a, b in zip(inputs, last[0]) if a is not b) <= 8:
+            # Most inputs are the very objects of the last run (InputCache): keep their results.
+            keys = [lk if a is b else self.key(a) for a, b, lk in zip(inputs, last[0], last[1])]
+        else:
+            keys = [self.key(item) for item in inputs]
         missing = [item for item, k in zip(inputs, keys) if k not in self._results]
         fresh = {r.name: r for r in self.pool.run(missing)} if missing else {}
         self.processed = len(missing)
@@ -189,7 +196,8 @@ class DocCache:
             kept[k] = r
             results.append(r)
         self._results = kept            # forget what no input needs any more
-        self._keys = {id(item): (item, k) for item, k in zip(inputs, keys)}
+        self._keys = {}
+        self._last = (list(inputs), keys)
         return results
 
 
@@ -209,6 +217,7 @@ class RenderMemo:
     rendered: int = 0
     files: dict[str, bytes] = field(default_factory=dict)
     full_render: bool = True
+    full_reason: str = ""
 
     def begin(self, template_dir: Path) -> None:
         """Start a render; forget every page if any template changed."""

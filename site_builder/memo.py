@@ -91,14 +91,16 @@ class StageMemo(NoMemo):
         by_id: dict[int, tuple[object, object, Any]] | None = None
         out: list[Any] = []
         same_length = old is not None and len(old[0]) == len(objs)
+        missed = 0
         for i, obj in enumerate(objs):
             key = keys[i]
             if same_length and old[0][i] is obj and (old[1][i] is key or old[1][i] == key):
                 out.append(old[2][i])
                 continue
-            if by_id is None:
+            missed += 1
+            if by_id is None and (missed > 8 or not same_length):    # moved, not just edited: look up
                 by_id = {id(o): (o, k, v) for o, k, v in zip(*old)} if old is not None else {}
-            hit = by_id.get(id(obj))
+            hit = by_id.get(id(obj)) if by_id is not None else None
             out.append(hit[2] if hit is not None and hit[0] is obj and hit[1] == key else make(i))
         self.remember(kind, objs, out, keys)
         return out

@@ -698,15 +698,46 @@ class LiveIndex:
     def _repost(self, shard: dict[str, str], tok: str, doc: int, tf: int) -> None:
         """Token ``tok`` now occurs ``tf`` times in article ``doc`` (0: not at all)."""
         old = shard.get(tok, "")
-        postings = [p for p in decode_postings(old) if p[0] != doc]
+        docs, tfs = _decode_array(old)
+        keep = docs != doc
+        docs, tfs = docs[keep], tfs[keep]
         if tf:
-            bisect.insort(postings, (doc, tf))
-        new = encode_postings(postings)
+            at = int(np.searchsorted(docs, doc))
+            docs, tfs = np.insert(docs, at, doc), np.insert(tfs, at, tf)
+        new = _encode_array(docs, tfs)
         self.total += len(new) - len(old) + (len(tok) + 6) * ((new != "") - (old != ""))
         if new:
             shard[tok] = new
         else:
             shard.pop(tok, None)
+
+
+_DIGITS = np.full(256, 0, np.int64)
+_DIGITS[np.frombuffer(ALPHABET.encode(), np.uint8)] = np.arange(len(ALPHABET))
+
+
+def _decode_array(codes: str) -> tuple[np.ndarray, np.ndarray]:
+    """decode_postings with numpy: (docs, tfs) as arrays (a common word's postings are long)."""
+    if not codes:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    d = _DIGITS[np.frombuffer(codes.encode("ascii"), np.uint8)]
+    last = d >= 32
+    group = np.concatenate(([0], np.cumsum(last[:-1])))
+    ends = np.flatnonzero(last)
+    values = np.zeros(ends.size, np.int64)
+    np.add.at(values, group, (d & 31) << (5 * (ends[group] - np.arange(d.size))))
+    gaps, tfs = values[0::2], values[1::2] + 1
+    return np.cumsum(gaps + 1) - 1, tfs
+
+
+def _encode_array(docs: np.ndarray, tfs: np.ndarray) -> str:
+    """encode_postings with numpy."""
+    if docs.size == 0:
+        return ""
+    values = np.empty(docs.size * 2, dtype=np.int64)
+    values[0::2], values[1::2] = np.diff(docs, prepend=-1) - 1, np.minimum(tfs, TF_MAX) - 1
+    blob, _ends = _varints(values)
+    return blob.tobytes().decode("ascii")
 
 
 def encode_postings(postings: list[tuple[int, int]]) -> str:

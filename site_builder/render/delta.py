@@ -30,7 +30,8 @@ class Memory:
 
     docs: dict[str, Document] = field(default_factory=dict)
     listed: list[str] = field(default_factory=list)
-    linked: dict[str, Any] = field(default_factory=dict)      # taxonomy -> its terms (keys view copy)
+    linked: dict[str, Any] = field(default_factory=dict)      # taxonomy -> its terms (a set)
+    terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)     # Site.terms, per taxonomy
     entries: dict[str, Entry] = field(default_factory=dict)
     reads: dict[str, tuple[str, ...]] = field(default_factory=dict)       # slug -> slugs its page read
     readers: dict[str, set[str]] = field(default_factory=dict)            # slug -> pages that read it
@@ -44,6 +45,7 @@ class Delta:
     home: bool = True
     terms: dict[str, set[str]] = field(default_factory=dict)   # taxonomy -> terms whose page changes
     term_index: set[str] = field(default_factory=set)          # taxonomies whose index changes
+    reason: str = ""                                           # why everything, when it is
 
     def article(self, slug: str) -> bool:
         return self.changed is None or slug in self.articles
@@ -57,11 +59,17 @@ class Delta:
 
 def compare(site: Site, memory: Memory | None) -> Delta:
     """This render against the last one (``memory``: None in a full build)."""
-    if memory is None or not memory.valid or memory.listed != site.listed or memory.docs.keys() != site.docs.keys():
-        return Delta(None)
-    if any(memory.linked.get(k) != site.terms(k).keys() for k in TAXONOMIES):
-        return Delta(None)
+    if memory is None or not memory.valid:
+        return Delta(None, reason="first render")
+    if memory.docs.keys() != site.docs.keys():
+        return Delta(None, reason="articles came or went")
+    if memory.listed != site.listed:
+        return Delta(None, reason="the listing order moved")
     changed = {s for s, d in site.docs.items() if memory.docs[s] is not d}
+    if all(read(memory.docs[s]) == read(site.docs[s]) for s in changed for _, _, read in TAXONOMIES.values()):
+        site._terms.update(memory.terms)          # no article's terms moved: the same term lists
+    elif any(memory.linked.get(k) != site.terms(k).keys() for k in TAXONOMIES):
+        return Delta(None, reason="a term appeared or vanished")
     delta = Delta(changed, set(changed), home=False)
     for slug in changed:
         delta.articles |= memory.readers.get(slug, set())
@@ -92,7 +100,8 @@ def remember(site: Site, memory: Memory, delta: Delta, reads: dict[str, tuple[st
             memory.readers.setdefault(s, set()).add(slug)
     memory.docs = dict(site.docs)
     memory.listed = list(site.listed)
-    memory.linked = {k: set(site.terms(k)) for k in TAXONOMIES}
+    memory.terms = {k: site.terms(k) for k in TAXONOMIES}
+    memory.linked = {k: set(terms) for k, terms in memory.terms.items()}
     if delta.changed is None:
         memory.entries = {s: site.entry(s) for s in site.listed}
     else:

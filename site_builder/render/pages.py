@@ -37,6 +37,12 @@ class Outputs(dict):
             raise ValueError(f"output path refused or produced twice: {path}")
         self[path] = data.encode("utf-8") if isinstance(data, str) else data
 
+    def again(self, path: str, data: bytes) -> None:
+        """A file of the last render, at the path it was checked at then."""
+        if path in self:
+            raise ValueError(f"output path produced twice: {path}")
+        self[path] = data
+
 
 @lru_cache(maxsize=1 << 17)          # the same paths on every preview rebuild
 def _normal(path: str) -> str:
@@ -97,12 +103,13 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
         """Take the page as the last render wrote it (the delta says nothing it reads changed)."""
         data = memo.last(path)
         if data is not None:
-            out.add(path, data)
+            out.again(path, data)
         return data is not None
 
     memory = memo.keep("delta", delta_mod.Memory)
     delta = delta_mod.compare(site, memory)
     memo.full_render = delta.changed is None
+    memo.full_reason = delta.reason
     archived = archived_date(cfg)
     images = _local_images(cfg, site, out)
     reads: dict[str, tuple[str, ...]] = {}

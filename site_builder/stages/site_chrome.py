@@ -47,8 +47,8 @@ def run(docs: tuple[Document, ...], cfg: Config | None = None,
     """Documents -> the same documents without the lines their site repeats."""
     memo = memo_or_none(memo)
     by_site: dict[str, list[Document]] = {}
-    for doc in sorted(docs, key=lambda d: d.source.path):
-        key = site_key(doc.meta.site)
+    ordered = sorted(docs, key=lambda d: d.source.path)
+    for doc, key in zip(ordered, memo.map("site", ordered, lambda i: site_key(ordered[i].meta.site))):
         if key:
             by_site.setdefault(key, []).append(doc)
     changed: dict[str, Document] = {}

@@ -76,10 +76,11 @@ class Index:
         order = np.lexsort((docs, keys))
         return cls(keys[order], docs[order], weights[order])
 
-    def replace(self, rows: np.ndarray, vectors: list[Row]) -> None:
-        """Swap the postings of ``rows`` (sorted positions) for ``vectors``."""
-        stay = ~np.isin(self.docs, rows)
-        keys, docs, weights = self.keys[stay], self.docs[stay], self.weights[stay]
+    def replace(self, rows: np.ndarray, old: list[Row], vectors: list[Row]) -> None:
+        """Swap the postings of ``rows`` (sorted positions; ``old``: their vectors now) for ``vectors``."""
+        found = [_ranges(self.keys, k)[0] for k, _ in old]
+        at = np.concatenate([f[self.docs[f] == r] for f, r in zip(found, rows.tolist())]) if old else []
+        keys, docs, weights = (np.delete(a, at) for a in (self.keys, self.docs, self.weights))
         nk = np.concatenate([v[0] for v in vectors]) if vectors else np.zeros(0, np.uint64)
         nd = np.repeat(rows, [v[0].size for v in vectors]).astype(np.int64)
         nw = np.concatenate([v[1] for v in vectors]) if vectors else np.zeros(0, np.int64)
@@ -200,10 +201,11 @@ class Related:
             self.holders = Holders.of(self.rows)
         affected = set(changed) | (self.holders.find(crossed, self.rows) if crossed.size else set())
         moved = np.array(sorted(affected), dtype=np.int64)
+        before = [self.vectors[i] for i in moved.tolist()]
         for i in moved.tolist():
             r = self.rows[i]
             self.vectors[i] = vector(r, self.df[np.searchsorted(self.vocab, r[0])], n)
-        self.index.replace(moved, [self.vectors[i] for i in moved.tolist()])
+        self.index.replace(moved, before, [self.vectors[i] for i in moved.tolist()])
         fresh = {i: self.index.query(i, self.vectors[i]) for i in moved.tolist()}
         touched: dict[int, dict[int, int]] = {}
         for i, (rows, scores) in fresh.items():
