@@ -244,6 +244,9 @@ class RenderMemo:
         """The file the last render produced at ``path``."""
         return self.files.get(path)
 
+    def last_files(self) -> dict[str, bytes]:
+        return self.files
+
     def page(self, path: str, template: str, ctx: dict[str, Any], make: Callable[[], Any],
              key: object = None) -> Any:
         self.used.add(path)

@@ -18,6 +18,8 @@ end, so the memory follows the archive.
 """
 from __future__ import annotations
 
+from itertools import compress
+from operator import is_not
 from typing import Any, Callable, Sequence
 
 MISSING = object()          # what ``get`` returns when nothing is remembered
@@ -87,22 +89,22 @@ class StageMemo(NoMemo):
         object seen last run with an equal key keeps its result, at the cost of an identity
         test when it kept its position."""
         old = self.state.get(f"map:{kind}")
-        keys = keys if keys is not None else [None] * len(objs)
-        by_id: dict[int, tuple[object, object, Any]] | None = None
-        out: list[Any] = []
-        same_length = old is not None and len(old[0]) == len(objs)
-        missed = 0
-        for i, obj in enumerate(objs):
-            key = keys[i]
-            if same_length and old[0][i] is obj and (old[1][i] is key or old[1][i] == key):
-                out.append(old[2][i])
-                continue
-            missed += 1
-            if by_id is None and (missed > 8 or not same_length):    # moved, not just edited: look up
-                by_id = {id(o): (o, k, v) for o, k, v in zip(*old)} if old is not None else {}
-            hit = by_id.get(id(obj)) if by_id is not None else None
-            out.append(hit[2] if hit is not None and hit[0] is obj and hit[1] == key else make(i))
-        self.remember(kind, objs, out, keys)
+        n = len(objs)
+        keys = list(keys) if keys is not None else [None] * n
+        if old is not None and len(old[0]) == n:
+            # The unchanged majority in C (map/compress), the few others one by one.
+            moved = set(compress(range(n), map(is_not, objs, old[0])))
+            moved.update(i for i in compress(range(n), map(is_not, keys, old[1])) if keys[i] != old[1][i])
+            out = list(old[2])
+        else:
+            moved, out = set(range(n)), [None] * n
+        by_id = None
+        if len(moved) > 8 and old is not None:          # moved, not just edited: look up by identity
+            by_id = {id(o): (o, k, v) for o, k, v in zip(*old)}
+        for i in sorted(moved):
+            hit = by_id.get(id(objs[i])) if by_id is not None else None
+            out[i] = hit[2] if hit is not None and hit[0] is objs[i] and hit[1] == keys[i] else make(i)
+        self.state[f"map:{kind}"] = (list(objs), keys, out)
         return out
 
     def has(self, kind: str) -> bool:

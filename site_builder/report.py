@@ -6,6 +6,7 @@ inputs are byte-identical; per-file timings go to the console only.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, TextIO
 
 from .model import Severity, dumps_item, dumps_with_list
@@ -32,8 +33,8 @@ def report_text(result: BuildResult, lists=None) -> str:
 
 
 def _summary(result: BuildResult) -> dict[str, Any]:
-    counts = {s: sum(1 for r in result.results if r.status == s)
-              for s in ("published", "draft", "skipped", "error")}
+    seen = Counter(r.status for r in result.results)
+    counts = {s: seen[s] for s in ("published", "draft", "skipped", "error")}
     return {
         "ok": not result.failed,
         "counts": counts,

@@ -33,6 +33,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import compress
+from operator import eq, is_not
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -637,11 +639,23 @@ class LiveIndex:
         self.total = 0                       # shard_count's measure of the postings
         self.out: dict[str, bytes] = {}
         self.updated = 0                     # articles re-indexed by the last call
+        self.urls: list[str] | None = None   # the entries' URLs as given, and their sorted order
+        self.order: list[int] = []
+        self.rows: list[str] = []            # index.js's line per article, as JSON
 
     def files(self, entries: Iterable[SearchEntry]) -> dict[str, bytes]:
-        docs = sorted(entries, key=lambda e: (e.url, e.title, e.date))[: 1 << DOC_BITS]
-        same = len(docs) == len(self.docs) and all(a.url == b.url for a, b in zip(docs, self.docs))
-        changed = [i for i, (a, b) in enumerate(zip(self.docs, docs)) if a is not b and a != b] if same else []
+        entries = list(entries)
+        urls = [e.url for e in entries]
+        if urls == self.urls:                   # the same articles: the same order as last time
+            docs = [entries[i] for i in self.order]
+        else:
+            self.order = sorted(range(len(entries)), key=lambda i: (urls[i], entries[i].title, entries[i].date))
+            self.order = self.order[: 1 << DOC_BITS]
+            self.urls = urls
+            docs = [entries[i] for i in self.order]
+        same = len(docs) == len(self.docs) and all(map(eq, (d.url for d in docs), (d.url for d in self.docs)))
+        changed = ([i for i in compress(range(len(docs)), map(is_not, docs, self.docs)) if docs[i] != self.docs[i]]
+                   if same else [])
         try:
             if not same or len(changed) > self.MAX_CHANGED or not self._update(docs, changed):
                 self._full(docs)
@@ -665,7 +679,8 @@ class LiveIndex:
         out = {f"{OUT_DIR}t/{k}.js": _shard_script(f"t/{k}", list(shard.items()))
                for k, shard in enumerate(self.shards)}
         out.update({f"{OUT_DIR}d/{i}.js": js_part(f"d/{i}", e.text.strip()) for i, e in enumerate(docs)})
-        out[f"{OUT_DIR}index.js"] = js_part("index", _meta(docs, self.lengths, n_shards))
+        self.rows = [_meta_row(e, n) for e, n in zip(docs, self.lengths)]
+        out[f"{OUT_DIR}index.js"] = self._index_js(n_shards)
         self.out = dict(sorted(out.items()))
         self.updated = len(docs)
 
@@ -691,9 +706,20 @@ class LiveIndex:
             out[f"{OUT_DIR}t/{k}.js"] = _shard_script(f"t/{k}", list(self.shards[k].items()))
         for i in changed:
             out[f"{OUT_DIR}d/{i}.js"] = js_part(f"d/{i}", docs[i].text.strip())
-        out[f"{OUT_DIR}index.js"] = js_part("index", _meta(docs, self.lengths, n_shards))
+        for i in changed:
+            self.rows[i] = _meta_row(docs[i], self.lengths[i])
+        out[f"{OUT_DIR}index.js"] = self._index_js(n_shards)
         self.out, self.updated = out, len(changed)
         return True
+
+    def _index_js(self, n_shards: int) -> bytes:
+        """js_part("index", _meta(...)), joined from the articles' lines (one changes per edit)."""
+        lengths = self.lengths
+        avgdl = sum(lengths) / len(lengths) if lengths else 0.0
+        head = json.dumps({"avgdl": round(avgdl, 3)}, separators=(",", ":"))[:-1]
+        tail = json.dumps({"n": len(self.docs), "shards": n_shards, "v": FORMAT_VERSION},
+                          separators=(",", ":"))[1:]
+        return _script("index", f'{head},"docs":[{",".join(self.rows)}],{tail}')
 
     def _repost(self, shard: dict[str, str], tok: str, doc: int, tf: int) -> None:
         """Token ``tok`` now occurs ``tf`` times in article ``doc`` (0: not at all)."""
@@ -749,10 +775,8 @@ def encode_postings(postings: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _meta(docs: list[SearchEntry], lengths: list[int], n_shards: int) -> dict:
-    avgdl = sum(lengths) / len(lengths) if lengths else 0.0
-    return {"v": FORMAT_VERSION, "shards": n_shards, "n": len(docs), "avgdl": round(avgdl, 3),
-            "docs": [[e.url, e.title, e.lang, e.date, e.site, n] for e, n in zip(docs, lengths)]}
+def _meta_row(e: SearchEntry, n: int) -> str:
+    return json.dumps([e.url, e.title, e.lang, e.date, e.site, n], ensure_ascii=False, separators=(",", ":"))
 
 
 def parts(files: dict[str, bytes]) -> dict[str, object]:

@@ -652,6 +652,8 @@ def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.05, de
     if not is_loopback(host):
         print(f"warning: serving on {host}, reachable from other machines; the preview has no "
               "authentication (use 127.0.0.1 unless you mean it)", file=log)
+    # Watch before the first build: a save during it (or just after "serving") is not lost.
+    watcher = make_watcher([cfg.seeds, cfg.content, cfg.template_dir, cfg.static_dir], watch, log)
     preview = Preview(cfg, log)
     preview.rebuild()
     settings = ServeSettings(cfg.out.resolve(), port, preview, ip_literals=not is_loopback(host),
@@ -662,7 +664,6 @@ def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.05, de
     shown = f"[{host}]" if ":" in host else host
     print(f"serving {cfg.seeds} on http://{shown}:{settings.port}/ (output {cfg.out}); "
           "Ctrl-C to stop", file=log, flush=True)
-    watcher = make_watcher([cfg.seeds, cfg.content, cfg.template_dir, cfg.static_dir], watch, log)
     ReloadSocket.watcher, ReloadSocket.live_css = watcher, True
     scheduler = Scheduler(preview, watcher, poll, debounce)
     loop = IOLoop.current()

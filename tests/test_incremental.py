@@ -25,11 +25,14 @@ from site_builder.cache import Builder, TreeWriter
 from site_builder.config import Config
 from site_builder.memo import NoMemo, StageMemo
 from site_builder.model import dumps, dumps_item, dumps_with_list
+from site_builder import search
 from site_builder.search import LiveIndex, SearchEntry, build_index
-from site_builder.stages import crosslink
+from site_builder.model import Block, BlockKind, Document, Meta, Source
+from site_builder.stages import crosslink, dedup, site_chrome
 from site_builder.util.related import Related
 
 ROOT = Path(__file__).resolve().parent.parent
+CFG = Config()
 WORDS = [f"w{i}" for i in range(400)]
 HAN = "人工智能模型语言数据研究开源训练推理芯片算力中国美国公司市场政策技术"
 
@@ -76,7 +79,10 @@ def test_live_index_equals_build_index():
         text = (e.text + " 新的句子 added words" if step % 3 == 0 else e.text[: len(e.text) // 3]
                 if step % 3 == 1 else _text(rng, 2000))        # the last grows the shard count
         entries[i] = replace(e, text=text, title=e.title + ("!" if step == 5 else ""))
-        assert live.files(entries) == build_index(entries, shard_bytes=4000), f"step {step}"
+        files = live.files(entries)
+        assert files == build_index(entries, shard_bytes=4000), f"step {step}"
+        index = search.parts(files)["index"]             # index.js is what js_part would write
+        assert files["search/index.js"] == search.js_part("index", index) and index["n"] == len(entries)
     assert live.updated in (1, len(entries))
 
 
@@ -97,6 +103,53 @@ def test_stage_memo_keys_by_identity_and_forgets():
     memo.end()                                                   # a run that did not ask: forgotten
     assert memo.per("k", obj, make, key="other") == 3
     assert NoMemo().per("k", obj, make) == 4
+
+
+def _doc(path: str, text: str, **meta) -> Document:
+    blocks = tuple(Block(f"b{k}", BlockKind.PARAGRAPH, t, (k, k)) for k, t in enumerate(text.split("\n\n"), 1))
+    return Document(source=Source(path, "0" * 64, len(text), "utf-8"), meta=Meta(**meta), blocks=blocks)
+
+
+def test_corpus_stages_with_memo_equal_without():
+    """site_chrome, dedup and crosslink, run again and again on edited documents with their memo,
+    give what they give without one: footers that become repeated and stop being, copies made
+    and unmade, retitled articles."""
+    rng = random.Random(3)
+    footers = ["Follow us on every network for more stories like this one.",
+               "Subscribe to the newsletter for the week's best reading, free."]
+    docs = [_doc(f"d{i:03d}.md", _text(rng, 150) + "\n\n" + _text(rng, 90) +
+                 ("\n\n" + footers[i % 2] if i % 3 else ""), slug=f"d{i:03d}", title=f"Title {i}",
+                 site=f"site{i % 4}") for i in range(60)]
+    memos = [StageMemo() for _ in range(3)]
+    stages = (site_chrome.run, dedup.run, crosslink.run)
+
+    def through(ds, with_memo):
+        for fn, memo in zip(stages, memos):
+            ds = fn(ds, CFG, memo=memo) if with_memo else fn(ds, CFG)
+            if with_memo:
+                memo.end()
+        return ds
+
+    through(tuple(docs), True)
+    for step in range(16):
+        i = rng.randrange(len(docs))
+        d = docs[i]
+        kind = step % 4
+        if kind == 0:                                   # a footer comes or goes
+            text = "\n\n".join(b.text for b in d.blocks)
+            text = text.replace("\n\n" + footers[0], "") if footers[0] in text else text + "\n\n" + footers[0]
+            docs[i] = _doc(d.source.path, text, **{k: getattr(d.meta, k) for k in ("slug", "title", "site")})
+        elif kind == 1:                                 # a copy of another article
+            other = docs[rng.randrange(len(docs))]
+            docs[i] = replace(d, blocks=other.blocks[:2] + d.blocks[2:])
+        elif kind == 2:
+            docs[i] = replace(d, meta=replace(d.meta, title=d.meta.title + " (revised)"))
+        else:
+            docs[i] = replace(d, blocks=(replace(d.blocks[0], text=d.blocks[0].text + " more words"),) + d.blocks[1:])
+        out = through(tuple(docs), True)
+        assert out == through(tuple(docs), False), f"step {step}"
+    assert any(r.reason.startswith("chrome: repeated") for d in out for r in d.removed)
+    assert any(d.links.versions for d in out)
 
 
 # ------------------------------------------------------------------ the whole Builder

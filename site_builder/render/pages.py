@@ -63,6 +63,9 @@ class NoMemo:
     def last(self, path: str) -> bytes | None:
         return None
 
+    def last_files(self) -> dict[str, bytes]:
+        return {}
+
     def keep(self, name: str, factory):
         return factory()
 
@@ -113,8 +116,11 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     archived = archived_date(cfg)
     images = _local_images(cfg, site, out)
     reads: dict[str, tuple[str, ...]] = {}
+    last = memo.last_files()
     for slug, doc in site.docs.items():
-        if not delta.article(slug) and again(f"{slug}/index.html") and again(f"{slug}/index.json"):
+        if not delta.article(slug) and f"{slug}/index.json" in last:
+            out.again(f"{slug}/index.html", last[f"{slug}/index.html"])
+            out.again(f"{slug}/index.json", last[f"{slug}/index.json"])
             continue
         deps = article.dependencies(doc, site)
         reads[slug] = tuple(s for s, _ in deps[3])

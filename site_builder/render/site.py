@@ -5,7 +5,9 @@ output works from file://, at a host's root and under a sub-path.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -29,8 +31,8 @@ def article_url(slug: str) -> str:
     return f"{quote(slug)}/index.html"
 
 
+@lru_cache(maxsize=1 << 16)
 def term_slug(term: str) -> str:
-    import hashlib
     return slugify(term, hashlib.sha256(term.encode("utf-8", "replace")).hexdigest()[:10])
 
 
@@ -69,9 +71,14 @@ class Site:
     @classmethod
     def from_docs(cls, docs: tuple[Document, ...], drafts: bool, memo: Any = None) -> "Site":
         shown = {d.meta.slug: d for d in docs if drafts or not d.meta.draft}
-        listed = [s for s, d in shown.items() if not d.links.canonical or d.links.canonical == s]
-        listed.sort(key=lambda s: (shown[s].meta.date or "0000", shown[s].meta.title, s), reverse=True)
-        return cls(shown, listed, {s: i for i, s in enumerate(listed)}, memo)
+        keys = [(s, d.meta.date or "0000", d.meta.title, not d.links.canonical or d.links.canonical == s)
+                for s, d in shown.items()]
+        kept = memo.keep("listing", dict) if memo is not None else {}
+        if kept.get("keys") != keys:                     # the same keys give the same listing
+            listed = [s for s, _date, _title, canonical in keys if canonical]
+            listed.sort(key=lambda s: (shown[s].meta.date or "0000", shown[s].meta.title, s), reverse=True)
+            kept.update(keys=keys, listed=listed, position={s: i for i, s in enumerate(listed)})
+        return cls(shown, kept["listed"], kept["position"], memo)
 
     def entry(self, slug: str) -> Entry:
         """A listing line; built once per render (and per changed Document in the preview)."""

@@ -18,6 +18,8 @@ copy of another article (its canonical stands for it).
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import compress
+from operator import is_not
 
 import numpy as np
 
@@ -80,10 +82,10 @@ def related_slugs(docs: list[Document], count: int, memo: NoMemo | None = None) 
         picks = [pick(i) for i in range(len(docs))]
     else:       # again only where a list, its document or a document it lists changed
         was_docs, was_cands, picks = old[0], old[1], list(old[2])
-        dirty = {j for j, d in enumerate(docs) if d is not was_docs[j]}
+        dirty = set(compress(range(len(docs)), map(is_not, docs, was_docs)))
         for j in list(dirty):
             dirty |= index.listed_by[j]
-        dirty.update(i for i, c in enumerate(index.cands) if c is not was_cands[i])
+        dirty.update(compress(range(len(docs)), map(is_not, index.cands, was_cands)))
         for i in dirty:
             picks[i] = pick(i)
     memo.state["picks"] = (list(docs), list(index.cands), picks)

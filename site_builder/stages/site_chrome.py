@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from itertools import compress
+from operator import is_not, ne
 from typing import Iterable
 
 from ..config import Config
@@ -55,13 +57,82 @@ def run(docs: tuple[Document, ...], cfg: Config | None = None,
     counts = memo.state.get("counts", {})
     memo.state["counts"] = kept = {}
     for site, group in by_site.items():
-        seen = (tuple(d.blocks for d in group), tuple(d.meta.title for d in group))
-        old = counts.get(site)
-        lines = old[1] if old is not None and old[0] == seen else repeated_lines(group, memo)
-        kept[site] = (seen, lines)
-        if lines:
-            changed.update((d.source.path, strip_lines(d, lines, memo)) for d in group)
+        count = counts.get(site)
+        moved = count.moved(group) if count is not None else None
+        if moved is None or len(moved) > 8:
+            count = SiteCount.of(group, memo)
+        elif moved:
+            count.update(group, moved, memo)
+        kept[site] = count
+        if count.lines:
+            lines = count.lines
+            changed.update(zip((d.source.path for d in group), memo.map(
+                f"strip:{site}", group, lambda i: _stripped(group[i], lines), [lines] * len(group))))
     return tuple(changed.get(d.source.path, d) for d in docs)
+
+
+class SiteCount:
+    """One site's count of short lines (line -> the documents holding it), kept for updates.
+
+    An edit changes one document's lines: its old lines and new lines are counted
+    again, and only they can enter or leave the repeated set.
+    """
+
+    def __init__(self, docs: list[Document], seen: dict[str, set[int]], titles: list[str],
+                 longest: list[str]) -> None:
+        self.blocks = [d.blocks for d in docs]
+        self.names = [d.meta.title for d in docs]
+        self.seen, self.titles, self.longest = seen, titles, longest
+        self.lines = frozenset(k for k, ids in seen.items() if self._repeated(ids))
+
+    @classmethod
+    def of(cls, group: list[Document], memo: NoMemo) -> "SiteCount":
+        seen: dict[str, set[int]] = {}
+        for i, doc in enumerate(group):
+            for key in _lines(doc, memo):
+                seen.setdefault(key, set()).add(i)
+        return cls(group, seen, [_title_key(d) for d in group],
+                   [memo.per("longest", d.blocks, lambda: _longest_key(d), d.source.path) for d in group])
+
+    def moved(self, group: list[Document]) -> list[int] | None:
+        """Positions whose document's text or title changed; None when documents came or went."""
+        if len(group) != len(self.blocks):
+            return None
+        return sorted(set(compress(range(len(group)), map(is_not, (d.blocks for d in group), self.blocks))) |
+                      set(compress(range(len(group)), map(ne, (d.meta.title for d in group), self.names))))
+
+    def update(self, group: list[Document], moved: list[int], memo: NoMemo) -> None:
+        touched: set[str] = set()
+        for i in moved:
+            old = _lines_of(self.blocks[i], memo)
+            doc = group[i]
+            new = _lines(doc, memo)
+            for key in old - new:
+                self.seen[key].discard(i)
+                if not self.seen[key]:
+                    del self.seen[key]
+            for key in new - old:
+                self.seen.setdefault(key, set()).add(i)
+            touched |= old | new
+            self.blocks[i], self.names[i] = doc.blocks, doc.meta.title
+            self.titles[i] = _title_key(doc)
+            self.longest[i] = memo.per("longest", doc.blocks, lambda: _longest_key(doc), doc.source.path)
+        again = {k for k in touched if k in self.seen and self._repeated(self.seen[k])}
+        self.lines = frozenset((self.lines - touched) | again)
+
+    def _repeated(self, ids: set[int]) -> bool:
+        """In MIN_DOCS documents, counting copies of one article (same title or longest paragraph) once."""
+        return len(ids) >= MIN_DOCS and min(len({self.titles[i] for i in ids}),
+                                            len({self.longest[i] for i in ids})) >= MIN_DOCS
+
+
+def _lines(doc: Document, memo: NoMemo) -> set[str]:
+    return memo.per("lines", doc.blocks, lambda: candidate_lines(doc))
+
+
+def _lines_of(blocks, memo: NoMemo) -> set[str]:
+    """The lines of a document by its old blocks (kept by the memo from the last run)."""
+    return memo.per("lines", blocks, lambda: candidate_lines_of(blocks))
 
 
 def site_key(site: str) -> str:
@@ -75,31 +146,21 @@ def line_key(line: str) -> str:
 
 def candidate_lines(doc: Document) -> set[str]:
     """The keys of one document's short lines (each once)."""
-    return {line_key(ln) for b in _blocks(doc) for ln in b.text.split("\n") if _short(ln)}
+    return candidate_lines_of(doc.blocks)
+
+
+def candidate_lines_of(blocks) -> set[str]:
+    return {line_key(ln) for b in blocks if b.kind not in SKIP_KINDS for ln in b.text.split("\n") if _short(ln)}
 
 
 def repeated_lines(group: list[Document], memo: NoMemo | None = None) -> frozenset[str]:
     """Documents of one site -> the keys of short lines found in MIN_DOCS of them,
     counting copies of one article once."""
-    memo = memo_or_none(memo)
-    seen: dict[str, list[int]] = {}
-    for i, doc in enumerate(group):
-        for key in memo.per("lines", doc.blocks, lambda: candidate_lines(doc)):
-            seen.setdefault(key, []).append(i)
-    if not any(len(ids) >= MIN_DOCS for ids in seen.values()):
-        return frozenset()
-    titles = [_title_key(d) for d in group]
-    longest = [memo.per("longest", d.blocks, lambda: _longest_key(d), d.source.path) for d in group]
-    return frozenset(key for key, ids in seen.items() if len(ids) >= MIN_DOCS
-                     and min(len({titles[i] for i in ids}), len({longest[i] for i in ids})) >= MIN_DOCS)
-
-
-def strip_lines(doc: Document, lines: frozenset[str], memo: NoMemo | None = None) -> Document:
-    """One document -> its blocks made only of repeated lines moved to ``removed``."""
-    return memo_or_none(memo).per("strip", doc, lambda: _stripped(doc, lines), lines)
+    return SiteCount.of(group, memo_or_none(memo)).lines
 
 
 def _stripped(doc: Document, lines: frozenset[str]) -> Document:
+    """One document -> its blocks made only of repeated lines moved to ``removed``."""
     plan = _strip_plan(doc, lines)
     if plan is None:
         return doc

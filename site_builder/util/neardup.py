@@ -442,10 +442,13 @@ class PairIndex:
 
 
 def components(n: int, pairs: Iterable[Pair]) -> list[list[int]]:
-    """Union-find over ``n`` items -> clusters of two or more, each sorted, sorted by first member."""
-    parent = list(range(n))
+    """Union-find over ``n`` items -> clusters of two or more, each sorted, sorted by first member.
+
+    Only items in a pair can be in a cluster, so only they are visited."""
+    parent: dict[int, int] = {}
 
     def root(x: int) -> int:
+        parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -456,7 +459,7 @@ def components(n: int, pairs: Iterable[Pair]) -> list[list[int]]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     groups: dict[int, list[int]] = {}
-    for i in range(n):
+    for i in sorted(parent):
         groups.setdefault(root(i), []).append(i)
     return sorted(g for g in groups.values() if len(g) > 1)
 

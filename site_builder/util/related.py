@@ -12,8 +12,8 @@ The model is TF-IDF with two choices that keep an edit's cost local:
   the few holding a term that crossed one, not of every document sharing a word.
 - **fixed-point weights**: each kept weight is an integer (``SCALE`` = 2**20
   for 1.0), so a pair's score is an exact integer whichever way it is summed:
-  the full build (all pairs at once) and an update (one row at a time) agree
-  to the last bit, and so do the pages they produce.
+  a row scored in a full build and the same pair patched in by an update
+  agree to the last bit, and so do the pages they produce.
 
 Each row keeps its ``TOP_FEATURES`` heaviest terms, L2-normalised over those;
 terms held by ``2**COMMON_LEVEL`` documents or more are left out (they link
@@ -29,8 +29,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from .neardup import group_pairs
 
 TOP_FEATURES = 256
 COMMON_LEVEL = 8          # df >= 256: boilerplate words, left out
@@ -169,13 +167,9 @@ class Related:
         n = len(rows)
         vectors = [vector(r, df[np.searchsorted(vocab, r[0])], n) for r in rows]
         index = Index.of(vectors)
-        a, b, s = _all_pairs(index, n)
-        src, dst, val = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([s, s])
-        order = np.lexsort((dst, -val, src))
-        src, dst, val = src[order], dst[order], val[order]
-        first = np.searchsorted(src, np.arange(n + 1))
-        cands = [(dst[first[i]:min(first[i + 1], first[i] + keep)].tolist(),
-                  val[first[i]:min(first[i + 1], first[i] + keep)].tolist()) for i in range(n)]
+        # One query per row (the update's own scoring): linear memory, and no pair list that
+        # grows faster than the corpus when many articles share a topic.
+        cands = [top(*index.query(i, vectors[i]), keep) for i in range(n)]
         self = cls(keep, list(rows), vocab, df.astype(np.int64), vectors, index, cands)
         self.listed_by = [set() for _ in range(n)]
         for i, (ids, _) in enumerate(cands):
@@ -281,12 +275,3 @@ class Related:
         full = len(ids) >= self.keep
         self.bar_score[i] = scores[-1] if full else 0
         self.bar_row[i] = ids[-1] if full else np.iinfo(np.int64).max
-
-
-def _all_pairs(index: Index, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of rows sharing a kept term -> (a, b, integer score), a < b."""
-    pa, pb = group_pairs(index.keys, np.arange(index.keys.size), 1 << COMMON_LEVEL)
-    a, b = index.docs[pa], index.docs[pb]
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    pair, inverse = np.unique(a * n + b, return_inverse=True)
-    return pair // n, pair % n, _exact_sum(inverse, index.weights[pa] * index.weights[pb], pair.size)
