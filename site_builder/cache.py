@@ -25,6 +25,8 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 from typing import Any, Callable
 
@@ -411,6 +413,7 @@ class TreeWriter:
         self.out = out.resolve()
         self.current: dict[str, bytes] | None = None
         self.changed: list[str] = []          # paths written or deleted by the last write
+        self._folders: set[str] = set()       # folders made and checked to lie inside out
 
     def write(self, files: dict[str, bytes], stats: Stats | None = None) -> None:
         stats = stats or Stats()
@@ -421,13 +424,16 @@ class TreeWriter:
             stats.written, stats.deleted = len(files), 0
         else:
             stats.written, stats.deleted = self._update(files)
-        self.current = dict(files)
+        self.current = files
         stats.seconds["write"] = time.perf_counter() - t0
 
     def _update(self, files: dict[str, bytes]) -> tuple[int, int]:
         old = self.current or {}
-        changed = [p for p, data in files.items() if old.get(p) is not data and old.get(p) != data]
-        gone = [p for p in old if p not in files]
+        get = old.get
+        # Most files are the very bytes objects of the last build: identity first, in C.
+        maybe = compress(files.keys(), map(is_not, map(get, files.keys()), files.values()))
+        changed = [p for p in maybe if get(p) != files[p]]
+        gone = list(old.keys() - files.keys())
         self.changed = sorted(changed) + sorted(gone)
         if not changed and not gone:
             return 0, 0
@@ -447,14 +453,19 @@ class TreeWriter:
         return dest
 
     def _put(self, rel: str, data: bytes) -> None:
-        (self.out / rel).parent.mkdir(parents=True, exist_ok=True)
-        dest = self._inside(rel)
+        parent = rel.rpartition("/")[0]
+        if parent not in self._folders:
+            (self.out / rel).parent.mkdir(parents=True, exist_ok=True)
+            self._inside(rel)
+            self._folders.add(parent)
+        dest = self.out / rel
         tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, dest)
 
     def _drop(self, rel: str) -> None:
+        self._folders.clear()                 # a folder may go with the file
         dest = self._inside(rel)
         if dest.is_file() and not dest.is_symlink():
             dest.unlink()

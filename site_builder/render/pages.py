@@ -192,7 +192,7 @@ def _search(site: Site, cfg: Config, out: Outputs, page, delta: delta_mod.Delta)
         date=site.docs[shown[i]].meta.date, site=site.docs[shown[i]].meta.site or site.docs[shown[i]].meta.publisher),
         shown)
     for path, data in memo.keep("search-index", LiveIndex).files(entries).items():
-        out.add(path, data)
+        out.again(path, data)           # paths made by search.py from numbers alone
     page("search/index.html", "search.html")
 
 

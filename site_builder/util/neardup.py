@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import is_
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -261,12 +262,20 @@ def _expand(starts: np.ndarray, sizes: np.ndarray, members: np.ndarray,
             max_size: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Every pair inside each group of 2..max_size, size class by size class (no loop over groups)."""
     out_a, out_b = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_size)]):
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_size)]).tolist():
         first = starts[sizes == size]
-        ia, ib = np.triu_indices(int(size), 1)
+        ia, ib = _triu(size)
         out_a.append(members[(first[:, None] + ia).ravel()])
         out_b.append(members[(first[:, None] + ib).ravel()])
     return out_a, out_b
+
+
+@lru_cache(maxsize=512)
+def _triu(size: int) -> tuple[np.ndarray, np.ndarray]:
+    ia, ib = np.triu_indices(size, 1)
+    ia.setflags(write=False)
+    ib.setflags(write=False)
+    return ia, ib
 
 
 def group_pairs(keys: np.ndarray, members: np.ndarray, max_size: int,
@@ -341,6 +350,11 @@ def _index(samples: Sequence[np.ndarray | None]) -> np.ndarray:
     return keys
 
 
+def _composite(sample: np.ndarray, doc: int) -> np.ndarray:
+    """One document's entries of the containment index (hash << 32 | document), sorted."""
+    return (sample.astype(U64) << U64(32)) | U64(doc)
+
+
 def _halves(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(hash, document) of the sorted index, as views of its halves."""
     halves = keys.view(np.uint32).reshape(-1, 2)
@@ -396,49 +410,74 @@ class PairIndex:
             order = np.argsort(keys[:, band], kind="stable")
             self.bands.append((keys[order, band], rows[order]))
         self.index = _index([s.sample if s is not None else None for s in sketches])
+        self._samples: list[np.ndarray] | None = None
+        self._verified: dict[tuple[int, int], tuple[tuple, Pair | None]] = {}
 
     def update(self, changed: dict[int, Sketch | None]) -> None:
-        """Documents ``changed`` (position -> new sketch) replaced; positions stay."""
+        """Documents ``changed`` (position -> new sketch) replaced; positions stay.
+
+        Each document's old entries are found from its old sketch (a binary search
+        apiece), so an update costs its own entries, not a pass over the index."""
         params = self.params
-        for i, sk in changed.items():
-            self.sketches[i] = sk
-            self.sigs[i] = sk.signature if sk is not None else 0
-        rows = np.array(sorted(changed), dtype=np.int64)
-        live = [i for i in rows.tolist() if changed[i] is not None]
+        rows = sorted(changed)
+        gone = [i for i in rows if self.sketches[i] is not None]
+        old_keys = band_keys(self.sigs[gone], params) if gone else np.zeros((0, params.bands), U64)
+        old_index = [_composite(self.sketches[i].sample, i) for i in gone]
+        for i in rows:
+            self.sketches[i] = changed[i]
+            self.sigs[i] = changed[i].signature if changed[i] is not None else 0
+        live = [i for i in rows if changed[i] is not None]
         new = band_keys(self.sigs[live], params) if live else np.zeros((0, params.bands), U64)
         for band, (keys, members) in enumerate(self.bands):
-            stay = ~np.isin(members, rows)
-            keys, members = keys[stay], members[stay]
+            for k, i in zip(old_keys[:, band].tolist(), gone):
+                lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
+                at = lo + int(np.flatnonzero(members[lo:hi] == i)[0])
+                keys, members = np.delete(keys, at), np.delete(members, at)
             for k, i in zip(new[:, band].tolist(), live):        # ties stay in document order
                 lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
                 at = lo + int(np.searchsorted(members[lo:hi], i))
                 keys, members = np.insert(keys, at, k), np.insert(members, at, i)
             self.bands[band] = (keys, members)
-        doc_of = self.index & U64(0xFFFFFFFF)
-        keep = self.index[~np.isin(doc_of, rows.astype(U64))]
-        fresh = np.sort(np.concatenate([(changed[i].sample.astype(U64) << U64(32)) | U64(i) for i in live])
-                        if live else np.zeros(0, U64))
-        self.index = np.insert(keep, np.searchsorted(keep, fresh), fresh)
+        if old_index:
+            self.index = np.delete(self.index, np.searchsorted(self.index, np.concatenate(old_index)))
+        fresh = np.sort(np.concatenate([_composite(changed[i].sample, i) for i in live])) if live else None
+        if fresh is not None:
+            self.index = np.insert(self.index, np.searchsorted(self.index, fresh), fresh)
+        self._samples = None
 
     def pairs(self) -> list[Pair]:
         params, sketches, n = self.params, self.sketches, len(self.sketches)
         la, lb = _band_pairs(self.bands, n)
-        samples = [s.sample if s is not None else np.zeros(0, np.uint32) for s in sketches]
+        if self._samples is None:
+            self._samples = [s.sample if s is not None else np.zeros(0, np.uint32) for s in sketches]
+        samples = self._samples
         ca, cb, shared, common = containment_candidates(samples, params, self.index)
         size = np.maximum(np.array([s.size for s in samples], dtype=np.int64) - common, 1)
         a, b = np.concatenate([la, ca]), np.concatenate([lb, cb])
         counts = dict(zip(zip(ca.tolist(), cb.tolist()), shared.tolist()))
-        sigs = self.sigs
+        sigs, sizes = self.sigs, size.tolist()
         jac = (sigs[a] == sigs[b]).mean(axis=1) if a.size else np.zeros(0)
-        pairs = {}
+        pairs, seen = {}, {}
         for i, j, jv in zip(a.tolist(), b.tolist(), jac.tolist()):
-            cont = min(1.0, counts.get((i, j), 0) / int(min(size[i], size[j])))
-            if jv >= params.jaccard or cont >= params.containment:
-                if (i, j) not in counts:          # found by LSH alone: measure containment for the report
-                    shared_ij = np.intersect1d(samples[i], samples[j]).size
-                    cont = min(1.0, shared_ij / int(min(size[i], size[j])))
-                pairs[(i, j)] = Pair(i, j, round(jv, 3), round(cont, 3))
+            evidence = (sketches[i], sketches[j], counts.get((i, j)), sizes[i], sizes[j], jv)
+            hit = self._verified.get((i, j))
+            pair = hit[1] if hit is not None and all(map(is_, hit[0][:2], evidence[:2])) and \
+                hit[0][2:] == evidence[2:] else self._verify(i, j, jv, counts, sizes, samples)
+            seen[(i, j)] = (evidence, pair)
+            if pair is not None:
+                pairs[(i, j)] = pair
+        self._verified = seen                     # the last run's verdicts, for the next
         return [pairs[k] for k in sorted(pairs)]
+
+    def _verify(self, i: int, j: int, jv: float, counts: dict, sizes: list[int],
+                samples: list[np.ndarray]) -> Pair | None:
+        params = self.params
+        cont = min(1.0, counts.get((i, j), 0) / min(sizes[i], sizes[j]))
+        if jv < params.jaccard and cont < params.containment:
+            return None
+        if (i, j) not in counts:          # found by LSH alone: measure containment for the report
+            cont = min(1.0, np.intersect1d(samples[i], samples[j]).size / min(sizes[i], sizes[j]))
+        return Pair(i, j, round(jv, 3), round(cont, 3))
 
 
 def components(n: int, pairs: Iterable[Pair]) -> list[list[int]]:

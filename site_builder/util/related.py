@@ -59,40 +59,73 @@ def vector(row: Row, df: np.ndarray, n: int) -> Row:
 
 
 @dataclass(slots=True)
-class Index:
-    """Sorted postings: for each kept term, the rows holding it and their weights."""
+class Postings:
+    """Postings sorted by term: for each kept term, the rows holding it and their weights."""
 
     keys: np.ndarray
     docs: np.ndarray
     weights: np.ndarray
 
     @classmethod
+    def of(cls, keys: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> "Postings":
+        order = np.lexsort((docs, keys))
+        return cls(keys[order], docs[order], weights[order])
+
+    def kill(self, row: int, keys: np.ndarray) -> None:
+        """Row ``row``'s postings of ``keys`` weigh nothing from now on (they stay, dead)."""
+        at, _ = _ranges(self.keys, keys)
+        self.weights[at[self.docs[at] == row]] = 0
+
+    def gather(self, keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at, sizes = _ranges(self.keys, keys)
+        return self.docs[at], np.repeat(weights, sizes) * self.weights[at]
+
+
+@dataclass(slots=True)
+class Index:
+    """The kept terms' postings: a large sorted part and a small one for what updates added.
+
+    An update kills the changed rows' old postings in place (weight 0: a dead
+    posting adds nothing to any score) and files their new ones in the small
+    part, which is merged into the large one once it grows: an update costs its
+    own postings, not a copy of the index.
+    """
+
+    main: Postings
+    extra: Postings
+
+    @classmethod
     def of(cls, vectors: list[Row]) -> "Index":
         keys = np.concatenate([k for k, _ in vectors]) if vectors else np.zeros(0, np.uint64)
         docs = np.repeat(np.arange(len(vectors), dtype=np.int64), [k.size for k, _ in vectors])
         weights = np.concatenate([w for _, w in vectors]) if vectors else np.zeros(0, np.int64)
-        order = np.lexsort((docs, keys))
-        return cls(keys[order], docs[order], weights[order])
+        empty = Postings(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        return cls(Postings.of(keys, docs, weights), empty)
 
     def replace(self, rows: np.ndarray, old: list[Row], vectors: list[Row]) -> None:
-        """Swap the postings of ``rows`` (sorted positions; ``old``: their vectors now) for ``vectors``."""
-        found = [_ranges(self.keys, k)[0] for k, _ in old]
-        at = np.concatenate([f[self.docs[f] == r] for f, r in zip(found, rows.tolist())]) if old else []
-        keys, docs, weights = (np.delete(a, at) for a in (self.keys, self.docs, self.weights))
-        nk = np.concatenate([v[0] for v in vectors]) if vectors else np.zeros(0, np.uint64)
-        nd = np.repeat(rows, [v[0].size for v in vectors]).astype(np.int64)
-        nw = np.concatenate([v[1] for v in vectors]) if vectors else np.zeros(0, np.int64)
-        order = np.argsort(nk, kind="stable")        # np.insert keeps the given order at one position
-        nk, nd, nw = nk[order], nd[order], nw[order]
-        at = np.searchsorted(keys, nk)
-        self.keys, self.docs, self.weights = np.insert(keys, at, nk), np.insert(docs, at, nd), np.insert(weights, at, nw)
+        """Swap the postings of ``rows`` (``old``: their vectors until now) for ``vectors``."""
+        for r, (keys, _) in zip(rows.tolist(), old):
+            self.main.kill(r, keys)
+            self.extra.kill(r, keys)
+        nk = np.concatenate([v[0] for v in vectors] + [self.extra.keys])
+        nd = np.concatenate([np.repeat(rows, [v[0].size for v in vectors]).astype(np.int64), self.extra.docs])
+        nw = np.concatenate([v[1] for v in vectors] + [self.extra.weights])
+        live = nw != 0
+        self.extra = Postings.of(nk[live], nd[live], nw[live])
+        if self.extra.keys.size > max(4096, self.main.keys.size // 16):
+            m = self.main
+            keys, docs, weights = (np.concatenate([a, b]) for a, b in
+                                   ((m.keys, self.extra.keys), (m.docs, self.extra.docs), (m.weights, self.extra.weights)))
+            live = weights != 0
+            self.main = Postings.of(keys[live], docs[live], weights[live])
+            self.extra = Postings(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64))
 
     def query(self, me: int, vec: Row) -> tuple[np.ndarray, np.ndarray]:
         """Rows sharing a kept term with ``vec`` -> (rows, integer scores), rows ascending."""
         keys, weights = vec
-        at, sizes = _ranges(self.keys, keys)
-        docs = self.docs[at]
-        prod = np.repeat(weights, sizes) * self.weights[at]
+        d1, p1 = self.main.gather(keys, weights)
+        d2, p2 = self.extra.gather(keys, weights)
+        docs, prod = np.concatenate([d1, d2]), np.concatenate([p1, p2])
         other = docs != me
         rows, inverse = np.unique(docs[other], return_inverse=True)
         return rows, _exact_sum(inverse, prod[other], rows.size)
