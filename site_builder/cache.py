@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from .build import site_files
 from .config import Config
-from .discover import InputFile, read_all, read_input, walk
+from .discover import InputFile, assemble, read_input, walk
 from .memo import StageMemo
 from .model import Diagnostic
 from .pipeline import BuildResult, DocResult, build_corpus
@@ -86,24 +86,35 @@ class InputCache:
         self._seen: dict[str, tuple[tuple, Found]] = {}
         self._now: dict[str, tuple[tuple, Found]] = {}
         self._walked: tuple[list[str], list[Diagnostic]] | None = None
+        self._found: list[Found] | None = None       # per walked name, aligned with the walk
+        self._pos: dict[str, int] = {}
+        self._stale: set[str] = set()
         self.read = 0
         self.walked = False
 
     def discover(self, seeds: Path, content: Path, max_bytes: int, hint: list[str] | None = None
                  ) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
-        self._now = {}
         self.read = 0
-        walked = self._walked if hint is not None else None
-        if walked is not None:
-            walked = self._apply(hint, seeds, content, walked)
+        before = self._walked
+        walked = self._apply(hint, seeds, content, before) if hint is not None and before is not None else None
         self.walked = walked is None
         if walked is None:
             walked = walk(seeds)
         self._walked = walked
-        found = read_all(seeds, content, walked[0], walked[1], max_bytes,
-                         self._read if hint is None or self.walked else self._trusted)
-        self._seen = self._now
-        return found
+        rels = walked[0]
+        if not self.walked and before is not None and rels == before[0] and self._found is not None:
+            # The same inputs: last run's results, with the few named in the hint read again.
+            self._now = self._seen
+            found = list(self._found)
+            for rel in self._stale:
+                found[self._pos[rel]] = self._read(seeds, content, rel, max_bytes)
+        else:
+            self._now = {}
+            read = self._read if self.walked else self._trusted
+            found = [read(seeds, content, rel, max_bytes) for rel in rels]
+            self._pos = {rel: i for i, rel in enumerate(rels)}
+        self._seen, self._found = self._now, found
+        return assemble(rels, walked[1], found)
 
     def _apply(self, hint: list[str], seeds: Path, content: Path,
                walked: tuple[list[str], list[Diagnostic]]) -> tuple[list[str], list[Diagnostic]] | None:

@@ -51,17 +51,15 @@ def read_all(seeds: Path, content: Path, rels: list[str], walk_diags: list[Diagn
              read=None) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
     """Read the walked inputs: discover's second half (the preview may walk less often)."""
     read = read or read_input
-    inputs: list[InputFile] = []
-    diags = list(walk_diags)
-    skipped: list[str] = []
-    for rel in rels:
-        item, problem = read(seeds, content, rel, max_bytes)
-        if problem:
-            diags.append(problem)
-        if item is None:
-            skipped.append(rel)
-        else:
-            inputs.append(item)
+    return assemble(rels, walk_diags, [read(seeds, content, rel, max_bytes) for rel in rels])
+
+
+def assemble(rels: list[str], walk_diags: list[Diagnostic], found: list[tuple[InputFile | None, Diagnostic | None]]
+             ) -> tuple[list[InputFile], list[Diagnostic], list[str]]:
+    """What each walked name gave -> (inputs, diagnostics, names skipped), in walk order."""
+    inputs = [item for item, _ in found if item is not None]
+    diags = list(walk_diags) + [problem for _, problem in found if problem]
+    skipped = [rel for rel, (item, _) in zip(rels, found) if item is None]
     return inputs, diags, skipped
 
 

@@ -121,5 +121,31 @@ class StageMemo(NoMemo):
         self._old, self._new = self._new, {}
 
 
+def in_path_order(docs: Sequence[Any], memo: NoMemo) -> tuple[list[Any], Callable[[list[Any]], tuple]]:
+    """Documents sorted by source path (input order must not matter), and the way back.
+
+    The order is kept while the paths are the same (an edit does not move
+    anything), and inputs usually come sorted already: then both ways are copies.
+    """
+    paths = [d.source.path for d in docs]
+    old = memo.state.get("path-order")
+    if old is not None and old[0] == paths:
+        order = old[1]
+    else:
+        order = sorted(range(len(docs)), key=paths.__getitem__)
+        order = None if order == list(range(len(docs))) else order
+        memo.state["path-order"] = (paths, order)
+    if order is None:
+        return list(docs), tuple
+
+    def back(values: list[Any]) -> tuple:
+        out: list[Any] = [None] * len(values)
+        for pos, i in enumerate(order):
+            out[i] = values[pos]
+        return tuple(out)
+
+    return [docs[i] for i in order], back
+
+
 def memo_or_none(memo: NoMemo | None) -> NoMemo:
     return memo if memo is not None else NoMemo()

@@ -24,7 +24,7 @@ from operator import is_not
 import numpy as np
 
 from ..config import Config
-from ..memo import NoMemo, memo_or_none
+from ..memo import NoMemo, in_path_order, memo_or_none
 from ..model import Document
 from ..util.related import TOP_FEATURES, Related  # noqa: F401  (TOP_FEATURES: for the docs)
 from . import align, dedup
@@ -52,13 +52,11 @@ def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> 
     link = getattr(align, "link_translations", None)
     if callable(link):
         docs = tuple(link(docs))
-    ordered = sorted(docs, key=lambda d: d.source.path)
     memo = memo_or_none(memo)
+    ordered, back = in_path_order(docs, memo)
     related = related_slugs(ordered, cfg.related_count, memo)
-    linked = memo.map("out", ordered, lambda i: replace(ordered[i], links=replace(ordered[i].links, related=related[i])),
-                      related)
-    out = {d.source.path: new for d, new in zip(ordered, linked)}
-    return tuple(out[d.source.path] for d in docs)
+    return back(memo.map("out", ordered, lambda i: replace(ordered[i], links=replace(ordered[i].links,
+                                                                                     related=related[i])), related))
 
 
 def related_slugs(docs: list[Document], count: int, memo: NoMemo | None = None) -> list[tuple[str, ...]]:

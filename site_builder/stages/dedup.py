@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..memo import NoMemo, memo_or_none
+from ..memo import NoMemo, in_path_order, memo_or_none
 from ..model import BlockKind, Document, Severity, diag
 # The detection lives in util/neardup.py; its names stay importable from here for
 # crosslink.py, tests and benchmarks/dedup_bench.py (which also warms ``_tables``).
@@ -43,7 +43,7 @@ def article_text(doc: Document) -> str:
 def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> tuple[Document, ...]:
     """Documents -> the same documents with links.canonical/versions/dedup_reason filled."""
     memo = memo_or_none(memo)
-    ordered = sorted(docs, key=lambda d: d.source.path)
+    ordered, back = in_path_order(docs, memo)
     blocks = [d.blocks for d in ordered]
     texts = memo.map("text", blocks, lambda i: article_text(ordered[i]))
     if memo.has("sketch"):
@@ -52,7 +52,7 @@ def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> 
         sketches = sketch_all(texts, DEFAULT, cfg.jobs if len(ordered) >= 2000 else 1)
         memo.remember("sketch", blocks, sketches)
     pairs = _pairs(ordered, sketches, memo)
-    result = dict(zip((d.source.path for d in ordered), memo.map("alone", ordered, lambda i: _alone(ordered[i]))))
+    result = memo.map("alone", ordered, lambda i: _alone(ordered[i]))
     clusters = components(len(ordered), pairs)
     where = {i: c for c, members in enumerate(clusters) for i in members}
     inside: list[list[Pair]] = [[] for _ in clusters]
@@ -60,10 +60,11 @@ def run(docs: tuple[Document, ...], cfg: Config, memo: NoMemo | None = None) -> 
         inside[where[p.a]].append(p)
     for members, mine in zip(clusters, inside):
         cluster = [ordered[i] for i in members]
+        at = {ordered[i].source.path: i for i in members}
         for doc in memo.per("cluster", cluster[0], lambda: resolve_cluster(cluster, texts, members, mine),
                             (tuple(cluster), tuple(mine))):
-            result[doc.source.path] = doc
-    return tuple(result[d.source.path] for d in docs)
+            result[at[doc.source.path]] = doc
+    return back(result)
 
 
 def _pairs(ordered: list[Document], sketches: list[Sketch | None], memo: NoMemo) -> list[Pair]:

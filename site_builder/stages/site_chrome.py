@@ -32,7 +32,7 @@ from operator import is_not, ne
 from typing import Iterable
 
 from ..config import Config
-from ..memo import NoMemo, memo_or_none
+from ..memo import NoMemo, in_path_order, memo_or_none
 from ..model import AlignedPair, Block, BlockKind, Document, Removed, Severity, diag
 from .clean_features import norm, units
 
@@ -48,15 +48,16 @@ def run(docs: tuple[Document, ...], cfg: Config | None = None,
         memo: NoMemo | None = None) -> tuple[Document, ...]:
     """Documents -> the same documents without the lines their site repeats."""
     memo = memo_or_none(memo)
-    by_site: dict[str, list[Document]] = {}
-    ordered = sorted(docs, key=lambda d: d.source.path)
-    for doc, key in zip(ordered, memo.map("site", ordered, lambda i: site_key(ordered[i].meta.site))):
+    ordered, back = in_path_order(docs, memo)
+    by_site: dict[str, list[int]] = {}
+    for i, key in enumerate(memo.map("site", ordered, lambda i: site_key(ordered[i].meta.site))):
         if key:
-            by_site.setdefault(key, []).append(doc)
-    changed: dict[str, Document] = {}
+            by_site.setdefault(key, []).append(i)
+    out = list(ordered)
     counts = memo.state.get("counts", {})
     memo.state["counts"] = kept = {}
-    for site, group in by_site.items():
+    for site, at in by_site.items():
+        group = [ordered[i] for i in at]
         count = counts.get(site)
         moved = count.moved(group) if count is not None else None
         if moved is None or len(moved) > 8:
@@ -66,9 +67,10 @@ def run(docs: tuple[Document, ...], cfg: Config | None = None,
         kept[site] = count
         if count.lines:
             lines = count.lines
-            changed.update(zip((d.source.path for d in group), memo.map(
-                f"strip:{site}", group, lambda i: _stripped(group[i], lines), [lines] * len(group))))
-    return tuple(changed.get(d.source.path, d) for d in docs)
+            for i, doc in zip(at, memo.map(f"strip:{site}", group, lambda k: _stripped(group[k], lines),
+                                           [lines] * len(group))):
+                out[i] = doc
+    return back(out)
 
 
 class SiteCount:
