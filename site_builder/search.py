@@ -642,6 +642,7 @@ class LiveIndex:
         self.urls: list[str] | None = None   # the entries' URLs as given, and their sorted order
         self.order: list[int] = []
         self.rows: list[str] = []            # index.js's line per article, as JSON
+        self.parts: dict[int, tuple[SearchEntry, _Part]] = {}    # recently edited articles, tokenised
 
     def files(self, entries: Iterable[SearchEntry]) -> dict[str, bytes]:
         entries = list(entries)
@@ -676,6 +677,7 @@ class LiveIndex:
             self.shards[h % n_shards][tok] = codes
         del tokens
         self.docs = docs
+        self.parts = {}
         out = {f"{OUT_DIR}t/{k}.js": _shard_script(f"t/{k}", list(shard.items()))
                for k, shard in enumerate(self.shards)}
         out.update({f"{OUT_DIR}d/{i}.js": js_part(f"d/{i}", e.text.strip()) for i, e in enumerate(docs)})
@@ -689,7 +691,12 @@ class LiveIndex:
         n_shards = len(self.shards)
         touched: set[int] = set()
         for i in changed:
-            before, after = _index_part([self.docs[i]], i), _index_part([docs[i]], i)
+            kept = self.parts.pop(i, None)          # an article edited again: its tokens are known
+            before = kept[1] if kept is not None and kept[0] is self.docs[i] else _index_part([self.docs[i]], i)
+            after = _index_part([docs[i]], i)
+            self.parts[i] = (docs[i], after)
+            while len(self.parts) > 64:
+                self.parts.pop(next(iter(self.parts)))
             for tok in before.tokens.keys() | after.tokens.keys():
                 old, new = before.tokens.get(tok), after.tokens.get(tok)
                 if old is not None and new is not None and old[0] == new[0]:

@@ -133,7 +133,7 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
         entries = site.entries()
         page("index.html", "index.html", tuple(entries), heading=cfg.site_title, intro="", entries=entries)
     page("404.html", "404.html")
-    _taxonomies(site, page, delta, again)
+    _taxonomies(site, page, delta, again, memo)
     _search(site, cfg, out, page, delta)
     _aliases(site, out, page)
     _originals(result, out, memo)
@@ -196,15 +196,19 @@ def _search(site: Site, cfg: Config, out: Outputs, page, delta: delta_mod.Delta)
     page("search/index.html", "search.html")
 
 
-def _taxonomies(site: Site, page, delta: delta_mod.Delta, again) -> None:
+def _taxonomies(site: Site, page, delta: delta_mod.Delta, again, memo) -> None:
+    paths = memo.keep("term-paths", dict)        # taxonomy -> (its terms dict, their page paths)
     for key, (folder, heading, _read) in TAXONOMIES.items():
         terms = site.terms(key)
         if delta.index(key) or not again(f"{folder}/index.html"):
             listing = [{"name": t, "url": f"{term_slug(t)}/index.html", "count": len(s)} for t, s in terms.items()]
             page(f"{folder}/index.html", "terms.html", heading=heading, terms=listing)
-        for term, slugs in terms.items():
-            path = f"{folder}/{term_slug(term)}/index.html"
-            if not delta.term(key, term) and again(path):
+        known = paths.get(key)
+        if known is None or known[0] is not terms:
+            known = paths[key] = (terms, [f"{folder}/{term_slug(t)}/index.html" for t in terms])
+        dirty = delta.terms.get(key, set()) if delta.changed is not None else None
+        for (term, slugs), path in zip(terms.items(), known[1]):
+            if dirty is not None and term not in dirty and again(path):
                 continue
             entries = site.entries(slugs)
             page(path, "term.html", (term, heading, tuple(entries)),
@@ -249,7 +253,7 @@ def _originals(result: BuildResult, out: Outputs, memo) -> None:
         "originals", items, lambda i: article.original_path(items[i].sha256, items[i].name))
     for item, path in zip(items, paths):
         if path not in out:
-            out.add(path, item.raw)
+            out.again(path, item.raw)       # made from a hash and a sanitised name (original_path)
 
 
 def archive_listing(result: BuildResult) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from ..memo import StageMemo
 from ..model import Document
 from ..util.slugs import slugify
 
@@ -71,9 +72,11 @@ class Site:
     @classmethod
     def from_docs(cls, docs: tuple[Document, ...], drafts: bool, memo: Any = None) -> "Site":
         shown = {d.meta.slug: d for d in docs if drafts or not d.meta.draft}
-        keys = [(s, d.meta.date or "0000", d.meta.title, not d.links.canonical or d.links.canonical == s)
-                for s, d in shown.items()]
         kept = memo.keep("listing", dict) if memo is not None else {}
+        ds = list(shown.values())
+        keys = kept.setdefault("lists", StageMemo()).map("keys", ds, lambda i: (
+            ds[i].meta.slug, ds[i].meta.date or "0000", ds[i].meta.title,
+            not ds[i].links.canonical or ds[i].links.canonical == ds[i].meta.slug))
         if kept.get("keys") != keys:                     # the same keys give the same listing
             listed = [s for s, _date, _title, canonical in keys if canonical]
             listed.sort(key=lambda s: (shown[s].meta.date or "0000", shown[s].meta.title, s), reverse=True)
