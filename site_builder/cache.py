@@ -172,7 +172,7 @@ class DocCache:
         self.processed = 0
         self.pool = None          # workers.Pool, kept between rebuilds
         self._keys: dict[int, tuple[InputFile, str]] = {}
-        self._last: tuple[list[InputFile], list[str]] | None = None
+        self._last: tuple[list[InputFile], list[str], list[DocResult]] | None = None
 
     def key(self, item: InputFile) -> str:
         hit = self._keys.get(id(item))
@@ -192,12 +192,12 @@ class DocCache:
         if self.pool is None:
             self.pool = Pool(cfg)
         last = self._last
-        if last is not None and len(last[0]) == len(inputs) and \
-                sum(1 for a, b in zip(inputs, last[0]) if a is not b) <= 8:
-            # Most inputs are the very objects of the last run (InputCache): keep their results.
-            keys = [lk if a is b else self.key(a) for a, b, lk in zip(inputs, last[0], last[1])]
-        else:
-            keys = [self.key(item) for item in inputs]
+        moved = (list(compress(range(len(inputs)), map(is_not, inputs, last[0])))
+                 if last is not None and len(last[0]) == len(inputs) else None)
+        if moved is not None and len(moved) <= 8:
+            # Most inputs are the very objects of the last run (InputCache): only the others.
+            return self._few(inputs, moved, last)
+        keys = [self.key(item) for item in inputs]
         missing = [item for item, k in zip(inputs, keys) if k not in self._results]
         fresh = {r.name: r for r in self.pool.run(missing)} if missing else {}
         self.processed = len(missing)
@@ -210,7 +210,29 @@ class DocCache:
             results.append(r)
         self._results = kept            # forget what no input needs any more
         self._keys = {}
-        self._last = (list(inputs), keys)
+        self._last = (list(inputs), keys, results)
+        return results
+
+    def _few(self, inputs: list[InputFile], moved: list[int], last) -> list[DocResult]:
+        """``run`` when only the inputs at ``moved`` are new objects: O(those), not O(all)."""
+        keys, results = list(last[1]), list(last[2])
+        if len(results) != len(inputs):               # an input without a result: the long way
+            self._last = None
+            return self.run(inputs, self.pool.cfg)
+        new = {i: self.key(inputs[i]) for i in moved}
+        missing = [inputs[i] for i, k in new.items() if k not in self._results]
+        fresh = {r.name: r for r in self.pool.run(missing)} if missing else {}
+        self.processed = len(missing)
+        for i, k in new.items():
+            r = self._results.get(k) or fresh.get(inputs[i].name)
+            if r is None:                             # cannot happen: run_all answers every input
+                self._last = None
+                return self.run(inputs, self.pool.cfg)
+            if keys[i] != k and keys.count(keys[i]) == 1:
+                self._results.pop(keys[i], None)      # no input needs the old result any more
+            keys[i], results[i] = k, r
+            self._results[k] = r
+        self._last = (list(inputs), keys, results)
         return results
 
 

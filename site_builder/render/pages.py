@@ -43,6 +43,11 @@ class Outputs(dict):
             raise ValueError(f"output path produced twice: {path}")
         self[path] = data
 
+    def again_all(self, files: dict[str, bytes]) -> None:
+        if not self.keys().isdisjoint(files):
+            raise ValueError(f"output paths produced twice: {sorted(self.keys() & files)[:5]}")
+        self.update(files)
+
 
 @lru_cache(maxsize=1 << 17)          # the same paths on every preview rebuild
 def _normal(path: str) -> str:
@@ -116,12 +121,13 @@ def render_site(result: BuildResult, cfg: Config, memo: NoMemo | None = None) ->
     archived = archived_date(cfg)
     images = _local_images(cfg, site, out)
     reads: dict[str, tuple[str, ...]] = {}
-    last = memo.last_files()
-    for slug, doc in site.docs.items():
-        if not delta.article(slug) and f"{slug}/index.json" in last:
-            out.again(f"{slug}/index.html", last[f"{slug}/index.html"])
-            out.again(f"{slug}/index.json", last[f"{slug}/index.json"])
-            continue
+    todo = site.docs.items()
+    if delta.changed is not None:           # the rest as the last render wrote it, in one update
+        last = memo.last_files()
+        kept = [s for s in site.docs if s not in delta.articles and f"{s}/index.json" in last]
+        out.again_all({p: last[p] for s in kept for p in (f"{s}/index.html", f"{s}/index.json")})
+        todo = [(s, site.docs[s]) for s in site.docs if s in delta.articles or f"{s}/index.json" not in last]
+    for slug, doc in todo:
         deps = article.dependencies(doc, site)
         reads[slug] = tuple(s for s, _ in deps[3])
         a = memo.part(f"context:{slug}", (deps, archived, images),
@@ -191,8 +197,7 @@ def _search(site: Site, cfg: Config, out: Outputs, page, delta: delta_mod.Delta)
         text="\n".join(b.text for b in site.docs[shown[i]].blocks if b.text), lang=site.docs[shown[i]].meta.lang,
         date=site.docs[shown[i]].meta.date, site=site.docs[shown[i]].meta.site or site.docs[shown[i]].meta.publisher),
         shown)
-    for path, data in memo.keep("search-index", LiveIndex).files(entries).items():
-        out.again(path, data)           # paths made by search.py from numbers alone
+    out.again_all(memo.keep("search-index", LiveIndex).files(entries))   # paths made from numbers alone
     page("search/index.html", "search.html")
 
 

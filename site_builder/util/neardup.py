@@ -30,7 +30,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import is_
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -411,7 +410,6 @@ class PairIndex:
             self.bands.append((keys[order, band], rows[order]))
         self.index = _index([s.sample if s is not None else None for s in sketches])
         self._samples: list[np.ndarray] | None = None
-        self._verified: dict[tuple[int, int], tuple[tuple, Pair | None]] = {}
 
     def update(self, changed: dict[int, Sketch | None]) -> None:
         """Documents ``changed`` (position -> new sketch) replaced; positions stay.
@@ -453,31 +451,24 @@ class PairIndex:
         samples = self._samples
         ca, cb, shared, common = containment_candidates(samples, params, self.index)
         size = np.maximum(np.array([s.size for s in samples], dtype=np.int64) - common, 1)
-        a, b = np.concatenate([la, ca]), np.concatenate([lb, cb])
-        counts = dict(zip(zip(ca.tolist(), cb.tolist()), shared.tolist()))
-        sigs, sizes = self.sigs, size.tolist()
-        jac = (sigs[a] == sigs[b]).mean(axis=1) if a.size else np.zeros(0)
-        pairs, seen = {}, {}
-        for i, j, jv in zip(a.tolist(), b.tolist(), jac.tolist()):
-            evidence = (sketches[i], sketches[j], counts.get((i, j)), sizes[i], sizes[j], jv)
-            hit = self._verified.get((i, j))
-            pair = hit[1] if hit is not None and all(map(is_, hit[0][:2], evidence[:2])) and \
-                hit[0][2:] == evidence[2:] else self._verify(i, j, jv, counts, sizes, samples)
-            seen[(i, j)] = (evidence, pair)
-            if pair is not None:
-                pairs[(i, j)] = pair
-        self._verified = seen                     # the last run's verdicts, for the next
-        return [pairs[k] for k in sorted(pairs)]
-
-    def _verify(self, i: int, j: int, jv: float, counts: dict, sizes: list[int],
-                samples: list[np.ndarray]) -> Pair | None:
-        params = self.params
-        cont = min(1.0, counts.get((i, j), 0) / min(sizes[i], sizes[j]))
-        if jv < params.jaccard and cont < params.containment:
-            return None
-        if (i, j) not in counts:          # found by LSH alone: measure containment for the report
-            cont = min(1.0, np.intersect1d(samples[i], samples[j]).size / min(sizes[i], sizes[j]))
-        return Pair(i, j, round(jv, 3), round(cont, 3))
+        # Screen every candidate at once; only the pairs that pass reach Python.
+        keys, inverse = np.unique(np.concatenate([la * max(n, 1) + lb, ca * max(n, 1) + cb]), return_inverse=True)
+        a, b = keys // max(n, 1), keys % max(n, 1)
+        found = np.zeros(keys.size, dtype=bool)
+        found[inverse[la.size:]] = True                     # the containment index counted these
+        shared_all = np.zeros(keys.size, dtype=np.int64)
+        shared_all[inverse[la.size:]] = shared
+        small = np.minimum(size[a], size[b])
+        cont = np.minimum(1.0, shared_all / small)
+        jac = (self.sigs[a] == self.sigs[b]).mean(axis=1) if a.size else np.zeros(0)
+        keep = np.flatnonzero((jac >= params.jaccard) | (cont >= params.containment))
+        pairs = []
+        for k, i, j, jv, cv, known, lo in zip(keep.tolist(), a[keep].tolist(), b[keep].tolist(), jac[keep].tolist(),
+                                              cont[keep].tolist(), found[keep].tolist(), small[keep].tolist()):
+            if not known:                  # found by LSH alone: measure containment for the report
+                cv = min(1.0, np.intersect1d(samples[i], samples[j]).size / lo)
+            pairs.append(Pair(i, j, round(jv, 3), round(cv, 3)))
+        return pairs
 
 
 def components(n: int, pairs: Iterable[Pair]) -> list[list[int]]:
