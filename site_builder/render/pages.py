@@ -256,9 +256,8 @@ def _originals(result: BuildResult, out: Outputs, memo) -> None:
     items = result.inputs
     paths = memo.keep("lists", StageMemo).map(
         "originals", items, lambda i: article.original_path(items[i].sha256, items[i].name))
-    for item, path in zip(items, paths):
-        if path not in out:
-            out.again(path, item.raw)       # made from a hash and a sanitised name (original_path)
+    # Made from a hash and a sanitised name (original_path); one input twice is kept once.
+    out.again_all({path: item.raw for path, item in zip(paths, items)})
 
 
 def archive_listing(result: BuildResult) -> dict[str, Any]:

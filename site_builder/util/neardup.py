@@ -410,6 +410,8 @@ class PairIndex:
             self.bands.append((keys[order, band], rows[order]))
         self.index = _index([s.sample if s is not None else None for s in sketches])
         self._samples: list[np.ndarray] | None = None
+        self._last_jaccard: tuple[np.ndarray, np.ndarray, int] | None = None
+        self._dirty: set[int] = set()                 # documents changed since the last pairs()
 
     def update(self, changed: dict[int, Sketch | None]) -> None:
         """Documents ``changed`` (position -> new sketch) replaced; positions stay.
@@ -424,6 +426,7 @@ class PairIndex:
         for i in rows:
             self.sketches[i] = changed[i]
             self.sigs[i] = changed[i].signature if changed[i] is not None else 0
+        self._dirty.update(rows)
         live = [i for i in rows if changed[i] is not None]
         new = band_keys(self.sigs[live], params) if live else np.zeros((0, params.bands), U64)
         for band, (keys, members) in enumerate(self.bands):
@@ -443,6 +446,23 @@ class PairIndex:
             self.index = np.insert(self.index, np.searchsorted(self.index, fresh), fresh)
         self._samples = None
 
+    def _jaccard(self, keys: np.ndarray, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+        """Estimated Jaccard of each candidate; last call's values for pairs of unchanged documents."""
+        jac = np.zeros(keys.size)
+        todo = np.ones(keys.size, dtype=bool)
+        last = self._last_jaccard
+        if last is not None and last[0].size and last[2] == n:
+            at = np.minimum(np.searchsorted(last[0], keys), last[0].size - 1)
+            dirty = np.zeros(len(self.sketches), dtype=bool)
+            dirty[list(self._dirty)] = True
+            same = (last[0][at] == keys) & ~dirty[a] & ~dirty[b]
+            jac[same] = last[1][at[same]]
+            todo = ~same
+        if todo.any():
+            jac[todo] = (self.sigs[a[todo]] == self.sigs[b[todo]]).mean(axis=1)
+        self._last_jaccard, self._dirty = (keys, jac, n), set()
+        return jac
+
     def pairs(self) -> list[Pair]:
         params, sketches, n = self.params, self.sketches, len(self.sketches)
         la, lb = _band_pairs(self.bands, n)
@@ -460,7 +480,7 @@ class PairIndex:
         shared_all[inverse[la.size:]] = shared
         small = np.minimum(size[a], size[b])
         cont = np.minimum(1.0, shared_all / small)
-        jac = (self.sigs[a] == self.sigs[b]).mean(axis=1) if a.size else np.zeros(0)
+        jac = self._jaccard(keys, a, b, max(n, 1))
         keep = np.flatnonzero((jac >= params.jaccard) | (cont >= params.containment))
         pairs = []
         for k, i, j, jv, cv, known, lo in zip(keep.tolist(), a[keep].tolist(), b[keep].tolist(), jac[keep].tolist(),
