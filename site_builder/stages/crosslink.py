@@ -9,7 +9,8 @@ arithmetic: each document keeps its ``TOP_FEATURES`` heaviest terms, terms in
 document frequency, and weights are fixed-point, so that the preview can
 update the lists after an edit (rescoring the few documents it touches) and
 get the very lists a full build computes.  On the generated corpus the first
-pick shares the article's topic 97% of the time.
+pick shares the article's topic 97.5% of the time, and 76% of all picks do (83%
+with exact idf: the price of updates that follow the change).
 
 Targets are published, canonical articles: never a draft, never the
 document's own versions (its near-copies) or its translations, and never a
