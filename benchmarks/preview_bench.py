@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from site_builder.build import build  # noqa: E402
-from site_builder.cache import Builder, TreeWriter  # noqa: E402
+from site_builder.rebuild import Builder, TreeWriter  # noqa: E402
 from site_builder.config import Config  # noqa: E402
 from site_builder.stages import CORPUS_STAGES  # noqa: E402
 

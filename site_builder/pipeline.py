@@ -186,7 +186,7 @@ def build_corpus(cfg: Config, discover_fn=discover, run_fn=None, corpus_stages=N
     """seeds/ -> every Document through every stage (no rendering, no writing).
 
     ``discover_fn``, ``run_fn``, ``corpus_stages`` and ``memo`` let the
-    incremental cache (cache.py) reuse unchanged inputs, per-document results,
+    incremental build (rebuild.py, cache.py) reuse unchanged inputs, per-document results,
     corpus-stage results and unchanged DocResults; the defaults cache nothing.
     """
     memo = memo_or_none(memo)

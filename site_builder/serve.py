@@ -17,7 +17,7 @@ in a path with a 500 (RELIABILITY.md, SRV).  Here:
   on disk, the browser gets a page naming file, line and problem, and the next
   good save brings the site back (the page reloads itself).
 
-Rebuilds are incremental (cache.py): a burst of saves is one rebuild, run in
+Rebuilds are incremental (rebuild.py): a burst of saves is one rebuild, run in
 a worker thread while the server keeps answering.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .cache import Builder, Stats, TreeWriter
+from .rebuild import Builder, Stats, TreeWriter
 from .config import Config
 from .model import Severity
 from .report import safe_console

@@ -21,14 +21,16 @@ import numpy as np
 import pytest
 
 from site_builder.build import build
-from site_builder.cache import Builder, TreeWriter
 from site_builder.config import Config
 from site_builder.memo import NoMemo, StageMemo
 from site_builder.model import dumps, dumps_item, dumps_with_list
+from site_builder.rebuild import Builder, TreeWriter
 from site_builder import search
 from site_builder.search import LiveIndex, SearchEntry, build_index
 from site_builder.model import Block, BlockKind, Document, Meta, Source
 from site_builder.stages import crosslink, dedup, site_chrome
+from site_builder.util.neardup import Params, find_pairs, sketch
+from site_builder.util.pair_index import PairIndex
 from site_builder.util.related import Related
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +67,46 @@ def test_related_update_equals_build():
         fresh = Related.build(_rows(texts), keep=6)
         assert live.cands == fresh.cands, f"step {step}"
     assert min(rescored) < len(texts) // 10        # an update rescored a few rows, not all
+
+
+def _copy_text(rng: random.Random, pool: list[str], footers: list[str]) -> str:
+    kind, boiler = rng.randrange(6), rng.choice(footers)
+    if kind == 0:
+        return ""                                           # no words: no sketch
+    if kind == 1:
+        return pool[0]                                      # one more of the 40 identical texts
+    if kind == 2:
+        base = rng.choice(pool)
+        return base[: len(base) // 2]                       # a truncated copy
+    if kind == 3:
+        return rng.choice(pool) + " " + boiler              # a copy with the shared footer
+    return _text(rng, 300) + (" " + boiler if kind == 4 else "")
+
+
+def test_pair_index_update_equals_find_pairs():
+    """PairIndex.update + pairs == find_pairs after each of 60 edits, across the cases an update
+    must notice: a footer shingle crossing max_df (boilerplate or not), an LSH bucket over 32
+    members (chained) gaining and losing members, documents without words, truncated copies."""
+    rng = random.Random(7)
+    params = Params(max_df=11, min_shared=4)               # each footer is in about 11 documents
+    footers = [_text(random.Random(99 + k), 120) for k in range(5)]
+    pool = [_text(rng, 300) for _ in range(30)]
+    texts = [pool[0]] * 40 + [_copy_text(rng, pool, footers) for _ in range(160)]
+    sketches = [sketch(t, params) for t in texts]
+    index = PairIndex(list(sketches), params)
+    assert index.pairs() == find_pairs(sketches, params)
+    widened = followed = 0
+    for step in range(60):
+        changed = {}
+        for _ in range(rng.choice([1, 1, 1, 3])):
+            i = rng.randrange(len(texts))
+            texts[i] = _copy_text(rng, pool, footers)
+            changed[i] = sketches[i] = sketch(texts[i], params)
+        index.update(changed)
+        widened += len(index.touched) > len(changed)          # a crossing touched other documents
+        followed += len(index.touched) * 8 <= len(texts)      # pairs found around the touched only
+        assert index.pairs() == find_pairs(sketches, params), f"edit {step}"
+    assert len(index.last) >= 50 and widened >= 10 and followed >= 20, (len(index.last), widened, followed)
 
 
 def test_live_index_equals_build_index():

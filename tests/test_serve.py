@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import build
-from site_builder.cache import INCOMPLETE, Builder, TreeWriter
+from site_builder.rebuild import INCOMPLETE, Builder, TreeWriter
 from site_builder.config import Config
 from site_builder.render.templates import LABELS
 from site_builder.serve import host_allowed, is_loopback, refuse_out, resolve
@@ -393,7 +393,7 @@ def test_killed_writer_never_leaves_a_torn_file(tmp_path):
     """SIGKILL during in-place updates: every file is whole, from one build or the next."""
     out = tmp_path / "out"
     script = (
-        "import sys; from pathlib import Path; from site_builder.cache import TreeWriter\n"
+        "import sys; from pathlib import Path; from site_builder.rebuild import TreeWriter\n"
         "w = TreeWriter(Path(sys.argv[1])); n = 0\n"
         "while True:\n"
         "    w.write({f'p{i}/index.html': (f'<v{n}>' * 5000).encode() for i in range(100)}); n += 1\n"

@@ -191,7 +191,7 @@ def context(doc: Document, site: Site, archived: str,
             images: dict[str, str] | None = None, memo=None) -> dict[str, Any]:
     """Everything article.html needs for one Document.
 
-    ``memo`` (pages.NoMemo or cache.RenderMemo) may reuse the rendered body
+    ``memo`` (pages.NoMemo or page_memo.RenderMemo) may reuse the rendered body
     of an unchanged Document: it is the costly part of a page.
     """
     m = doc.meta

@@ -61,7 +61,7 @@ def archived_date(cfg: Config) -> str:
 
 
 class NoMemo:
-    """render_site's default: remember nothing between builds (cache.RenderMemo remembers)."""
+    """render_site's default: remember nothing between builds (page_memo.RenderMemo remembers)."""
 
     full_render = True
 

@@ -65,7 +65,7 @@ class Site:
     docs: dict[str, Document]                 # by slug, every rendered document
     listed: list[str] = field(default_factory=list)   # slugs in listings, newest first
     position: dict[str, int] = field(default_factory=dict)   # slug -> index in listed
-    memo: Any = None                          # cache.RenderMemo in the preview, else None
+    memo: Any = None                          # page_memo.RenderMemo in the preview, else None
     _entries: dict[str, Entry] = field(default_factory=dict)
     _terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 

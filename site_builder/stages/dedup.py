@@ -22,9 +22,10 @@ from ..memo import NoMemo, in_path_order, memo_or_none
 from ..model import BlockKind, Document, Severity, diag
 # The detection lives in util/neardup.py; its names stay importable from here for
 # crosslink.py, tests and benchmarks/dedup_bench.py (which also warms ``_tables``).
-from ..util.neardup import (DEFAULT, Pair, PairIndex, Params, Sketch, _tables, components,  # noqa: F401
+from ..util.neardup import (DEFAULT, Pair, Params, Sketch, _tables, components,  # noqa: F401
                             find_clusters, find_pairs, group_pairs, mix, shingles, sketch, sketch_all,
                             tokens)
+from ..util.pair_index import PairIndex
 
 STAGE = "dedup"
 

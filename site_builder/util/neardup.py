@@ -363,7 +363,7 @@ def _halves(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def containment_candidates(samples: Sequence[np.ndarray], params: Params,
                            index: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """Pairs sharing at least ``min_shared`` sampled shingles: (a, b, shared, boilerplate per doc).
+    """Pairs sharing a sampled shingle: (a, b, how many they share, boilerplate shingles per doc).
 
     A sampled shingle held by more than ``max_df`` documents is boilerplate
     (a footer, a share bar): it makes no pair and does not count in a
@@ -377,118 +377,63 @@ def containment_candidates(samples: Sequence[np.ndarray], params: Params,
     starts, sizes = _groups(hashes)
     out_a, out_b = _expand(starts, sizes, members, params.max_df)
     a, b, shared = _unique_pairs(np.concatenate(out_a), np.concatenate(out_b), max(n, 1))
-    keep = shared >= params.min_shared
     common = np.bincount(members[np.repeat(sizes > params.max_df, sizes)], minlength=n)
-    return a[keep], b[keep], shared[keep], common
+    return a, b, shared, common
 
 
 def find_pairs(sketches: Sequence[Sketch | None], params: Params = DEFAULT) -> list[Pair]:
     """Sketches -> verified near-copy pairs (i < j), sorted."""
-    return PairIndex(list(sketches), params).pairs()
+    n = len(sketches)
+    sigs = signatures(sketches, params)
+    live = [i for i, s in enumerate(sketches) if s is not None]
+    la, lb = lsh_candidates(sigs[live], params)
+    rows = np.array(live, dtype=np.int64)
+    la, lb = rows[la], rows[lb]                # candidate rows back to positions (ordered: rows ascend)
+    samples = [s.sample if s is not None else np.zeros(0, np.uint32) for s in sketches]
+    ca, cb, shared, common = containment_candidates(samples, params)
+    return verify(la, lb, ca, cb, shared, sizes(samples, common), sigs, samples, n, params)
 
 
-class PairIndex:
-    """What find_pairs sorts, kept sorted: an update re-sorts only the changed documents.
+def signatures(sketches: Sequence[Sketch | None], params: Params) -> np.ndarray:
+    """The MinHash signatures as one (n x perms) array; a document without words is zeros."""
+    sigs = np.zeros((len(sketches), params.perms), dtype=np.uint32)
+    live = [i for i, s in enumerate(sketches) if s is not None]
+    if live:
+        sigs[live] = np.stack([sketches[i].signature for i in live])
+    return sigs
 
-    The bands' sorted keys and the containment index are what costs at
-    10,000 documents; replacing one document's entries in them, then running
-    the same candidate and verification steps, gives find_pairs's pairs.
-    """
 
-    def __init__(self, sketches: list[Sketch | None], params: Params = DEFAULT) -> None:
-        self.params, self.sketches = params, sketches
-        n = len(sketches)
-        self.sigs = np.zeros((n, params.perms), dtype=np.uint32)
-        live = [i for i, s in enumerate(sketches) if s is not None]
-        if live:
-            self.sigs[live] = np.stack([sketches[i].signature for i in live])
-        keys = band_keys(self.sigs[live], params) if live else np.zeros((0, params.bands), U64)
-        rows = np.array(live, dtype=np.int64)
-        self.bands = []
-        for band in range(params.bands):
-            order = np.argsort(keys[:, band], kind="stable")
-            self.bands.append((keys[order, band], rows[order]))
-        self.index = _index([s.sample if s is not None else None for s in sketches])
-        self._samples: list[np.ndarray] | None = None
-        self._last_jaccard: tuple[np.ndarray, np.ndarray, int] | None = None
-        self._dirty: set[int] = set()                 # documents changed since the last pairs()
+def sizes(samples: Sequence[np.ndarray], common: np.ndarray) -> np.ndarray:
+    """Each document's sampled shingles less its boilerplate ones (at least 1): containment's divisor."""
+    return np.maximum(np.array([s.size for s in samples], dtype=np.int64) - common, 1)
 
-    def update(self, changed: dict[int, Sketch | None]) -> None:
-        """Documents ``changed`` (position -> new sketch) replaced; positions stay.
 
-        Each document's old entries are found from its old sketch (a binary search
-        apiece), so an update costs its own entries, not a pass over the index."""
-        params = self.params
-        rows = sorted(changed)
-        gone = [i for i in rows if self.sketches[i] is not None]
-        old_keys = band_keys(self.sigs[gone], params) if gone else np.zeros((0, params.bands), U64)
-        old_index = [_composite(self.sketches[i].sample, i) for i in gone]
-        for i in rows:
-            self.sketches[i] = changed[i]
-            self.sigs[i] = changed[i].signature if changed[i] is not None else 0
-        self._dirty.update(rows)
-        live = [i for i in rows if changed[i] is not None]
-        new = band_keys(self.sigs[live], params) if live else np.zeros((0, params.bands), U64)
-        for band, (keys, members) in enumerate(self.bands):
-            for k, i in zip(old_keys[:, band].tolist(), gone):
-                lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
-                at = lo + int(np.flatnonzero(members[lo:hi] == i)[0])
-                keys, members = np.delete(keys, at), np.delete(members, at)
-            for k, i in zip(new[:, band].tolist(), live):        # ties stay in document order
-                lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
-                at = lo + int(np.searchsorted(members[lo:hi], i))
-                keys, members = np.insert(keys, at, k), np.insert(members, at, i)
-            self.bands[band] = (keys, members)
-        if old_index:
-            self.index = np.delete(self.index, np.searchsorted(self.index, np.concatenate(old_index)))
-        fresh = np.sort(np.concatenate([_composite(changed[i].sample, i) for i in live])) if live else None
-        if fresh is not None:
-            self.index = np.insert(self.index, np.searchsorted(self.index, fresh), fresh)
-        self._samples = None
+def verify(la: np.ndarray, lb: np.ndarray, ca: np.ndarray, cb: np.ndarray, shared: np.ndarray,
+           size: np.ndarray, sigs: np.ndarray, samples: Sequence[np.ndarray], n: int,
+           params: Params) -> list[Pair]:
+    """Candidates from LSH (la, lb) and from the containment index (ca, cb, shared) -> Pairs, sorted.
 
-    def _jaccard(self, keys: np.ndarray, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-        """Estimated Jaccard of each candidate; last call's values for pairs of unchanged documents."""
-        jac = np.zeros(keys.size)
-        todo = np.ones(keys.size, dtype=bool)
-        last = self._last_jaccard
-        if last is not None and last[0].size and last[2] == n:
-            at = np.minimum(np.searchsorted(last[0], keys), last[0].size - 1)
-            dirty = np.zeros(len(self.sketches), dtype=bool)
-            dirty[list(self._dirty)] = True
-            same = (last[0][at] == keys) & ~dirty[a] & ~dirty[b]
-            jac[same] = last[1][at[same]]
-            todo = ~same
-        if todo.any():
-            jac[todo] = (self.sigs[a[todo]] == self.sigs[b[todo]]).mean(axis=1)
-        self._last_jaccard, self._dirty = (keys, jac, n), set()
-        return jac
-
-    def pairs(self) -> list[Pair]:
-        params, sketches, n = self.params, self.sketches, len(self.sketches)
-        la, lb = _band_pairs(self.bands, n)
-        if self._samples is None:
-            self._samples = [s.sample if s is not None else np.zeros(0, np.uint32) for s in sketches]
-        samples = self._samples
-        ca, cb, shared, common = containment_candidates(samples, params, self.index)
-        size = np.maximum(np.array([s.size for s in samples], dtype=np.int64) - common, 1)
-        # Screen every candidate at once; only the pairs that pass reach Python.
-        keys, inverse = np.unique(np.concatenate([la * max(n, 1) + lb, ca * max(n, 1) + cb]), return_inverse=True)
-        a, b = keys // max(n, 1), keys % max(n, 1)
-        found = np.zeros(keys.size, dtype=bool)
-        found[inverse[la.size:]] = True                     # the containment index counted these
-        shared_all = np.zeros(keys.size, dtype=np.int64)
-        shared_all[inverse[la.size:]] = shared
-        small = np.minimum(size[a], size[b])
-        cont = np.minimum(1.0, shared_all / small)
-        jac = self._jaccard(keys, a, b, max(n, 1))
-        keep = np.flatnonzero((jac >= params.jaccard) | (cont >= params.containment))
-        pairs = []
-        for k, i, j, jv, cv, known, lo in zip(keep.tolist(), a[keep].tolist(), b[keep].tolist(), jac[keep].tolist(),
-                                              cont[keep].tolist(), found[keep].tolist(), small[keep].tolist()):
-            if not known:                  # found by LSH alone: measure containment for the report
-                cv = min(1.0, np.intersect1d(samples[i], samples[j]).size / lo)
-            pairs.append(Pair(i, j, round(jv, 3), round(cv, 3)))
-        return pairs
+    Every candidate is screened at once; only the pairs that pass reach Python."""
+    m = max(n, 1)
+    keep_c = shared >= params.min_shared
+    ca, cb, shared = ca[keep_c], cb[keep_c], shared[keep_c]
+    keys, inverse = np.unique(np.concatenate([la * m + lb, ca * m + cb]), return_inverse=True)
+    a, b = keys // m, keys % m
+    found = np.zeros(keys.size, dtype=bool)
+    found[inverse[la.size:]] = True                     # the containment index counted these
+    shared_all = np.zeros(keys.size, dtype=np.int64)
+    shared_all[inverse[la.size:]] = shared
+    small = np.minimum(size[a], size[b])
+    cont = np.minimum(1.0, shared_all / small)
+    jac = (sigs[a] == sigs[b]).mean(axis=1) if keys.size else np.zeros(0)
+    keep = np.flatnonzero((jac >= params.jaccard) | (cont >= params.containment))
+    pairs = []
+    for i, j, jv, cv, known, lo in zip(a[keep].tolist(), b[keep].tolist(), jac[keep].tolist(),
+                                       cont[keep].tolist(), found[keep].tolist(), small[keep].tolist()):
+        if not known:                  # found by LSH alone: measure containment for the report
+            cv = min(1.0, np.intersect1d(samples[i], samples[j]).size / lo)
+        pairs.append(Pair(i, j, round(jv, 3), round(cv, 3)))
+    return pairs
 
 
 def components(n: int, pairs: Iterable[Pair]) -> list[list[int]]:

@@ -1,0 +1,109 @@
+"""Pages and parts from the last render, for the preview's next one.
+
+A page is rendered again only when its context differs (or, following
+render/delta.py, when the change reaches it), so an edit to one article
+re-renders that article, its neighbours and the listings that show it.  A
+template change forgets the pages but keeps the bodies (no re-parsing).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+
+@dataclass(slots=True)
+class RenderMemo:
+    """Pages and parts from the last render, reused when their inputs are equal.
+
+    Equality is cheap here: unchanged Documents share their blocks with the
+    cached ones (``dataclasses.replace`` keeps fields), so comparing them
+    stops at identical objects.
+    """
+
+    templates: str = ""
+    pages: dict[str, tuple[str, dict[str, Any], Any, Any]] = field(default_factory=dict)
+    parts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    rendered: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)
+    full_render: bool = True
+    full_reason: str = ""
+
+    def begin(self, template_dir: Path) -> None:
+        """Start a render; forget every page if any template changed."""
+        version = tree_hash(template_dir)
+        if version != self.templates:
+            self.pages.clear()
+            self.files = {}
+            self.parts.pop("delta", None)          # render.delta: every page again
+            self.templates = version
+        self.used = set()
+        self.rendered = 0
+        self.full_render = True
+
+    def end(self, files: dict[str, bytes]) -> None:
+        """Keep the files written; after a render that visited every page, drop what it did
+        not use (deleted articles, renamed slugs).  A render that followed the delta visited
+        only what changed: what it skipped is still current."""
+        self.files = files
+        if self.full_render and not (self.used.issuperset(self.pages) and self.used.issuperset(self.parts)):
+            self.pages = {k: v for k, v in self.pages.items() if k in self.used}
+            self.parts = {k: v for k, v in self.parts.items() if k in self.used}
+
+    def last(self, path: str) -> bytes | None:
+        """The file the last render produced at ``path``."""
+        return self.files.get(path)
+
+    def last_files(self) -> dict[str, bytes]:
+        return self.files
+
+    def page(self, path: str, template: str, ctx: dict[str, Any], make: Callable[[], Any],
+             key: object = None) -> Any:
+        self.used.add(path)
+        hit = self.pages.get(path)
+        if hit is not None and hit[0] == template and hit[1] == ctx:
+            self.pages[path] = (template, ctx, hit[2], key)
+            return hit[2]
+        value = make()
+        self.rendered += 1
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        self.pages[path] = (template, ctx, value, key)
+        return value
+
+    def reuse(self, path: str, template: str, key: object) -> bytes | None:
+        """The page's bytes when it was rendered from the same template and an equal key."""
+        hit = self.pages.get(path)
+        if hit is not None and hit[0] == template and hit[3] is not None and (hit[3] is key or hit[3] == key):
+            self.used.add(path)
+            return hit[2]
+        return None
+
+    def keep(self, name: str, factory: Callable[[], Any]) -> Any:
+        """An object kept from render to render (the search index updates itself)."""
+        self.used.add(name)
+        hit = self.parts.get(name)
+        if hit is None or hit[0] is not factory:
+            hit = self.parts[name] = (factory, factory())
+        return hit[1]
+
+    def part(self, name: str, key: object, make: Callable[[], Any]) -> Any:
+        self.used.add(name)
+        hit = self.parts.get(name)
+        if hit is not None and (hit[0] is key or hit[0] == key):
+            return hit[1]
+        value = make()
+        self.parts[name] = (key, value)
+        return value
+
+
+def tree_hash(root: Path) -> str:
+    """Hash of every file's name and bytes below ``root`` (templates: a few kB)."""
+    h = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
