@@ -10,13 +10,15 @@ bytes changed.
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import is_not
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .build import site_files
 from .cache import DocCache, InputCache
@@ -28,6 +30,7 @@ from .stages import CORPUS_STAGES
 from .write import write_tree
 
 INCOMPLETE = ".site-builder-incomplete"
+YOUNG_LIMIT = 200_000       # allocations between two young collections while a rebuild runs
 
 
 @dataclass(slots=True)
@@ -128,6 +131,41 @@ class Builder:
         stats.read, stats.processed, stats.rendered = self.inputs.read, self.docs.processed, self.memo.rendered
         stats.seconds = {"corpus": t1 - t0, **self.timings, "render": t2 - t1}
         return result, files, stats
+
+
+def rebuild(builder: Builder, writer: TreeWriter,
+            changed: list[str] | None = None) -> tuple[BuildResult, Stats]:
+    """One save, as the server handles it: build, then write the changed files.
+
+    The preview's heap is large and lives as long as the server (1.8 million
+    objects at 10,000 articles).  Python's young collections cost 7-20 ms each
+    there, and one to three fell inside every one-article rebuild (a tenth of
+    it); with the limit raised none does, and the collection runs once the
+    files are on disk.  A big rebuild (a template) still collects every
+    YOUNG_LIMIT allocations.
+    """
+    with young_collections_deferred():
+        result, files, stats = builder.build(changed)
+        writer.write(files, stats)
+    return result, stats
+
+
+@contextmanager
+def young_collections_deferred(limit: int = YOUNG_LIMIT) -> Iterator[None]:
+    old = gc.get_threshold()
+    gc.set_threshold(limit, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def settle_heap() -> None:
+    """For the process that serves (not a library call: it is process-wide): after the first
+    build, freeze what it made, so that no full collection scans the caches again (0.9 s at
+    10,000 articles, at a moment of the collector's choosing)."""
+    gc.collect()
+    gc.freeze()
 
 
 class TreeWriter:

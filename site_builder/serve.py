@@ -44,7 +44,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .rebuild import Builder, Stats, TreeWriter
+from .rebuild import Builder, Stats, TreeWriter, rebuild, settle_heap
 from .config import Config
 from .model import Severity
 from .report import safe_console
@@ -204,8 +204,7 @@ class Preview:
         path that changed (the watcher saw them all), so seeds/ need not be walked."""
         start = time.perf_counter()
         try:
-            result, files, stats = self.builder.build(changed if exact else None)
-            self.writer.write(files, stats)
+            result, stats = rebuild(self.builder, self.writer, changed if exact else None)
         except Exception as err:  # a template or writing error: keep the last good site
             self.state = replace(self.state, failure=exception_problem(err, self.cfg),
                                  built=self.state.built + 1)
@@ -656,6 +655,7 @@ def serve(cfg: Config, host: str, port: int, log: TextIO, poll: float = 0.05, de
     watcher = make_watcher([cfg.seeds, cfg.content, cfg.template_dir, cfg.static_dir], watch, log)
     preview = Preview(cfg, log)
     preview.rebuild()
+    settle_heap()
     settings = ServeSettings(cfg.out.resolve(), port, preview, ip_literals=not is_loopback(host),
                              extra_hosts=(host.lower(),))
     app = make_app(settings)

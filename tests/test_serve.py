@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import build
-from site_builder.rebuild import INCOMPLETE, Builder, TreeWriter
+from site_builder.rebuild import INCOMPLETE, Builder, TreeWriter, rebuild
 from site_builder.config import Config
 from site_builder.render.templates import LABELS
 from site_builder.serve import host_allowed, is_loopback, refuse_out, resolve
@@ -308,13 +308,12 @@ def test_incremental_rebuilds_are_byte_identical(tmp_path):
     cfg = copy_project(tmp_path, (SEED, OTHER))
     builder, writer = Builder(cfg), TreeWriter(cfg.out)
 
-    def rebuild() -> dict[str, bytes]:
-        result, files, stats = builder.build()
-        writer.write(files, stats)
+    def again() -> dict[str, bytes]:
+        rebuild(builder, writer)
         assert not (cfg.out / INCOMPLETE).exists()
         return tree(cfg.out)
 
-    rebuild()
+    again()
     seed = cfg.seeds / SEED
     steps = [
         lambda: seed.write_bytes(seed.read_bytes() + b"\n\nAn added paragraph, long enough to count here.\n"),
@@ -328,9 +327,39 @@ def test_incremental_rebuilds_are_byte_identical(tmp_path):
     ]
     for n, step in enumerate(steps):
         step()
-        incremental = rebuild()
+        incremental = again()
         assert incremental == full_build(cfg, tmp_path / f"full{n}"), f"step {n}"
     assert builder.docs.processed <= 1 and builder.memo.rendered < len(incremental)
+
+
+def test_rebuild_defers_young_collections_until_written(tmp_path):
+    """No collection falls inside a rebuild's build or write: they run once the files are on
+    disk, with the usual threshold back."""
+    import gc
+    import traceback
+
+    cfg = copy_project(tmp_path, (SEED, OTHER))
+    builder, writer = Builder(cfg), TreeWriter(cfg.out)
+    rebuild(builder, writer)
+    before = gc.get_threshold()
+    inside: list[str] = []
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start":
+            inside.extend(f"{f.filename}:{f.name}" for f in traceback.extract_stack()
+                          if "site_builder" in f.filename and f.name not in ("rebuild", "young_collections_deferred"))
+
+    seed = cfg.seeds / SEED
+    gc.callbacks.append(collected)
+    try:
+        for n in range(3):
+            seed.write_bytes(seed.read_bytes() + f"\n\nParagraph {n} with several words in it.\n".encode())
+            _, stats = rebuild(builder, writer, [str(seed)])
+            assert stats.processed == 1 and stats.written >= 1
+    finally:
+        gc.callbacks.remove(collected)
+    assert gc.get_threshold() == before
+    assert inside == []
 
 
 def test_trusted_change_lists_give_what_a_walk_gives(tmp_path):
