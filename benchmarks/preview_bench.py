@@ -12,7 +12,9 @@ when that file is missing), then measures, as medians of ``--runs`` runs:
   rebuilt page being on disk: per-document stages for that input, the corpus
   stages' updates, render, write.  The rebuild is told which file changed, as
   the server's watcher tells it (inotify: nothing is scanned);
-- one template: from saving base.html to the pages being on disk (no re-parsing);
+- one template: from saving base.html to the pages being on disk (no re-parsing;
+  every page reads base.html), and the same for article.html (the articles'
+  pages alone);
 - no-op: a rebuild told nothing, so it walks seeds/ and stats every input;
 - the corpus stages run from scratch over the whole corpus (what a full build
   pays, and a rebuild no longer does);
@@ -126,14 +128,19 @@ def article_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int) 
             "runs_ms": [round(t * 1000, 1) for t in times], "last": last}
 
 
-def template_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int) -> dict:
-    base = cfg.template_dir / "base.html"
+def template_edits(cfg: Config, builder: Builder, writer: TreeWriter, runs: int,
+                   name: str = "base.html", anchor: str = "", page: str = "index.html") -> dict:
+    """Save ``name`` with a marker after ``anchor`` (inside a block, for a child template; the
+    end of the file by default); the marker must reach ``page``."""
+    template = cfg.template_dir / name
+    original = template.read_text("utf-8")
     times, cpu, last = [], [], {}
     for i in range(runs):
-        text = base.read_text("utf-8")
-        base.write_text(re.sub(r"<!-- bench \d+ -->|$", f"<!-- bench {i} -->", text, count=1), "utf-8")
-        seconds, last = timed_rebuild(builder, writer, [base])
-        assert f"<!-- bench {i} -->".encode() in (cfg.out / "index.html").read_bytes()
+        at = original.index(anchor) + len(anchor) if anchor else len(original)
+        marker = f"<!-- bench {name} {i} -->"
+        template.write_text(original[:at] + marker + original[at:], "utf-8")
+        seconds, last = timed_rebuild(builder, writer, [template])
+        assert marker.encode() in (cfg.out / page).read_bytes(), (name, page)
         times.append(seconds)
         cpu.append(last["cpu_ms"] / 1000)
     return {"median_ms": median_ms(times), "median_cpu_ms": median_ms(cpu),
@@ -255,7 +262,9 @@ def run(n: int, runs: int, seed: int, server: bool, full: bool, jobs: int, work:
     result["serve_start_s"], result["serve_start"] = round(seconds, 2), stats
     result["noop_rebuild_ms"] = round(timed_rebuild(builder, writer)[0] * 1000, 1)     # walks and stats all
     result["one_article"] = article_edits(cfg, builder, writer, runs)
-    result["one_template"] = template_edits(cfg, builder, writer, runs)
+    result["one_template"] = template_edits(cfg, builder, writer, runs)     # base.html: every page
+    result["article_template"] = template_edits(cfg, builder, writer, runs, "article.html", "{% block main %}",
+                                                pick_article(cfg.out)[1] + "/index.html")
     result["corpus_stages_ms"] = corpus_stage_costs(builder, max(1, runs // 2))
     result["per_document_share_ms"] = per_document_share(builder)
     print(json.dumps(result), file=sys.stderr, flush=True)     # in-process figures, in case

@@ -322,6 +322,8 @@ def test_incremental_rebuilds_are_byte_identical(tmp_path):
         lambda: (cfg.templates / "base.html").write_text(
             (cfg.templates / "base.html").read_text("utf-8").replace("</main>", "<!-- t2 --></main>"), "utf-8"),
         lambda: (cfg.static / "style.css").write_bytes(b"/* changed */\n"),
+        lambda: edit(cfg.templates / "term.html", '<ol class="entries">', '<ol class="entries" data-t="3">'),
+        lambda: edit(cfg.templates / "_macros.html", '<li class="entry">', '<li class="entry" data-m="4">'),
         lambda: (cfg.seeds / "zz_new.txt").write_bytes(b"A new article\n\nWith a body paragraph of words.\n"),
         lambda: seed.unlink(),
     ]
@@ -330,6 +332,59 @@ def test_incremental_rebuilds_are_byte_identical(tmp_path):
         incremental = again()
         assert incremental == full_build(cfg, tmp_path / f"full{n}"), f"step {n}"
     assert builder.docs.processed <= 1 and builder.memo.rendered < len(incremental)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_a_template_change_renders_only_the_pages_that_read_it(tmp_path):
+    """term.html is read by the term pages alone, _macros.html by the listings (both its macros
+    changed, so each of them shows it), base.html by all: a change renders exactly the pages
+    whose bytes it changes, and an article's only when article.html or base.html changed."""
+    cfg = copy_project(tmp_path, (SEED, OTHER))
+    builder, writer = Builder(cfg), TreeWriter(cfg.out)
+    rebuild(builder, writer)
+    pages = builder.memo.rendered
+    steps = [("term.html", [('<ol class="entries">', '<ol class="entries" data-t="1">')], False),
+             ("_macros.html", [('<nav class="breadcrumbs', '<nav data-m="2" class="breadcrumbs'),
+                               ('<li class="entry">', '<li class="entry" data-m="2">')], False),
+             ("article.html", [('{% block main %}', '{% block main %}<!-- a3 -->')], True),
+             ("base.html", [("</main>", "<!-- b4 --></main>")], True)]
+    for name, edits, articles in steps:
+        before = tree(cfg.out)
+        for old, new in edits:
+            edit(cfg.templates / name, old, new)
+        _, stats = rebuild(builder, writer)
+        after = tree(cfg.out)
+        changed = {p for p in after if p.endswith(".html") and after[p] != before.get(p)}
+        assert stats.processed == 0 and changed and builder.memo.rendered == len(changed), name
+        assert any(p.endswith("/index.html") and (p[:-10] + "index.json") in after for p in changed) is articles, name
+    assert builder.memo.rendered == pages       # base.html: every page
+    assert after == full_build(cfg, tmp_path / "full")
+
+
+def test_template_versions_follow_what_each_template_reads(tmp_path):
+    from site_builder.render.page_memo import template_versions, tree_hash
+
+    files = {"base.html": "<main>{% block main %}{% endblock %}</main>", "m.html": "{% macro x() %}x{% endmacro %}",
+             "a.html": '{% extends "base.html" %}{% from "m.html" import x %}{% block main %}{{ x() }}{% endblock %}',
+             "b.html": '{% extends "base.html" %}', "dyn.html": "{% include name %}", "bad.html": "{% if %}"}
+    versions = {}
+    for step, (name, text) in enumerate([(None, None), ("m.html", "{% macro x() %}y{% endmacro %}"),
+                                         ("base.html", "<main>{% block main %}{% endblock %}!</main>"),
+                                         ("other.txt", "unrelated")]):
+        if name:
+            files[name] = text
+        for n, t in files.items():
+            (tmp_path / n).write_text(t, "utf-8")
+        versions[step] = template_versions(tmp_path, tree_hash(tmp_path))
+    moved = [{n for n in files if n in versions[k - 1] and versions[k][n] != versions[k - 1][n]} for k in (1, 2, 3)]
+    assert moved[0] == {"m.html", "a.html", "dyn.html", "bad.html"}                # b.html does not read m.html
+    assert moved[1] == {"base.html", "a.html", "b.html", "dyn.html", "bad.html"}   # m.html does not read base
+    assert moved[2] == {"dyn.html", "bad.html"}           # unknown reads: any file of the tree
 
 
 def test_rebuild_defers_young_collections_until_written(tmp_path):

@@ -26,7 +26,7 @@ def render(site: Site, cfg: Config, env: Environment, common: dict[str, Any], me
         return env.get_template("atom.xml").render(
             **common, base=base, entries=entries, ids=ids, updated=_rfc3339(updated)).encode("utf-8")
 
-    key = (getattr(memo, "templates", None), base, tuple(entries), tuple(ids.items()))
+    key = (memo.version("atom.xml") if memo is not None else None, base, tuple(entries), tuple(ids.items()))
     out = {"atom.xml": memo.part("atom.xml", key, atom) if memo is not None else atom()}
     if base:
         out["sitemap.xml"] = env.get_template("sitemap.xml").render(

@@ -3,7 +3,10 @@
 A page is rendered again only when its context differs (or, following
 render/delta.py, when the change reaches it), so an edit to one article
 re-renders that article, its neighbours and the listings that show it.  A
-template change forgets the pages but keeps the bodies (no re-parsing).
+template change re-renders the pages whose template reads the changed file
+(through extends, include, import: ``template_versions``) and keeps the
+bodies (no re-parsing): an edit to term.html leaves the articles alone, an
+edit to base.html renders every page.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ class RenderMemo:
     """
 
     templates: str = ""
+    versions: dict[str, str] = field(default_factory=dict)     # template -> what it reads, hashed
     pages: dict[str, tuple[str, dict[str, Any], Any, Any]] = field(default_factory=dict)
     parts: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
@@ -32,10 +36,11 @@ class RenderMemo:
     full_reason: str = ""
 
     def begin(self, template_dir: Path) -> None:
-        """Start a render; forget every page if any template changed."""
+        """Start a render; after a template change visit every page (the pages whose
+        template reads the change are rendered again, the others compare equal)."""
         version = tree_hash(template_dir)
         if version != self.templates:
-            self.pages.clear()
+            self.versions = template_versions(template_dir, version)
             self.files = {}
             self.parts.pop("delta", None)          # render.delta: every page again
             self.templates = version
@@ -52,6 +57,10 @@ class RenderMemo:
             self.pages = {k: v for k, v in self.pages.items() if k in self.used}
             self.parts = {k: v for k, v in self.parts.items() if k in self.used}
 
+    def version(self, template: str) -> str:
+        """What ``template`` renders from (itself and every template it reads), hashed."""
+        return self.versions.get(template) or f"{self.templates}:{template}"
+
     def last(self, path: str) -> bytes | None:
         """The file the last render produced at ``path``."""
         return self.files.get(path)
@@ -62,21 +71,21 @@ class RenderMemo:
     def page(self, path: str, template: str, ctx: dict[str, Any], make: Callable[[], Any],
              key: object = None) -> Any:
         self.used.add(path)
-        hit = self.pages.get(path)
-        if hit is not None and hit[0] == template and hit[1] == ctx:
-            self.pages[path] = (template, ctx, hit[2], key)
+        hit, version = self.pages.get(path), self.version(template)
+        if hit is not None and hit[0] == version and hit[1] == ctx:
+            self.pages[path] = (version, ctx, hit[2], key)
             return hit[2]
         value = make()
         self.rendered += 1
         if isinstance(value, str):
             value = value.encode("utf-8")
-        self.pages[path] = (template, ctx, value, key)
+        self.pages[path] = (version, ctx, value, key)
         return value
 
     def reuse(self, path: str, template: str, key: object) -> bytes | None:
         """The page's bytes when it was rendered from the same template and an equal key."""
         hit = self.pages.get(path)
-        if hit is not None and hit[0] == template and hit[3] is not None and (hit[3] is key or hit[3] == key):
+        if hit is not None and hit[0] == self.version(template) and hit[3] is not None and (hit[3] is key or hit[3] == key):
             self.used.add(path)
             return hit[2]
         return None
@@ -97,6 +106,40 @@ class RenderMemo:
         value = make()
         self.parts[name] = (key, value)
         return value
+
+
+def template_versions(root: Path, tree: str) -> dict[str, str]:
+    """Each template's hash over itself and the templates it reads, transitively.
+
+    A template whose references cannot be followed (a name computed at run
+    time, a syntax error, a file that is not text) reads the whole tree: it is
+    rendered again after any template change, as before this existed.
+    """
+    from jinja2 import TemplateError, meta
+
+    from .templates import make_env
+
+    env, own, reads = make_env(root), {}, {}
+    for path in sorted(root.rglob("*")) if root.is_dir() else ():
+        if path.is_file():
+            name, data = path.relative_to(root).as_posix(), path.read_bytes()
+            own[name] = hashlib.sha256(data).hexdigest()
+            try:
+                reads[name] = set(meta.find_referenced_templates(env.parse(data.decode("utf-8"))))
+            except (TemplateError, UnicodeDecodeError):
+                reads[name] = {None}
+    versions = {}
+    for name in own:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(reads.get(current, ()))
+        read = tree if None in seen else "\0".join(f"{n}={own.get(n, '-')}" for n in sorted(seen))
+        versions[name] = hashlib.sha256(f"{name}\0{read}".encode()).hexdigest()
+    return versions
 
 
 def tree_hash(root: Path) -> str:

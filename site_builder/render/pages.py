@@ -68,6 +68,9 @@ class NoMemo:
     def last(self, path: str) -> bytes | None:
         return None
 
+    def version(self, template: str) -> str:
+        return template
+
     def last_files(self) -> dict[str, bytes]:
         return {}
 
