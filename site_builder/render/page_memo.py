@@ -120,33 +120,43 @@ def template_versions(root: Path, tree: str) -> dict[str, str]:
     from .templates import make_env
 
     env, own, reads = make_env(root), {}, {}
-    for path in sorted(root.rglob("*")) if root.is_dir() else ():
-        if path.is_file():
-            name, data = path.relative_to(root).as_posix(), path.read_bytes()
-            own[name] = hashlib.sha256(data).hexdigest()
-            try:
-                reads[name] = set(meta.find_referenced_templates(env.parse(data.decode("utf-8"))))
-            except (TemplateError, UnicodeDecodeError):
-                reads[name] = {None}
+    for name, data in _template_files(root):
+        own[name] = hashlib.sha256(data).hexdigest()
+        try:
+            reads[name] = set(meta.find_referenced_templates(env.parse(data.decode("utf-8"))))
+        except (TemplateError, UnicodeDecodeError):
+            reads[name] = {None}
     versions = {}
     for name in own:
-        seen, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            todo.extend(reads.get(current, ()))
+        seen = _reached(name, reads)
         read = tree if None in seen else "\0".join(f"{n}={own.get(n, '-')}" for n in sorted(seen))
         versions[name] = hashlib.sha256(f"{name}\0{read}".encode()).hexdigest()
     return versions
 
 
+def _reached(name: str, reads: dict[str, set[str | None]]) -> set[str | None]:
+    """``name`` and every template it reads, directly or not (None: a read not known)."""
+    seen: set[str | None] = set()
+    todo: list[str | None] = [name]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(reads.get(current, ()) if current is not None else ())
+    return seen
+
+
 def tree_hash(root: Path) -> str:
     """Hash of every file's name and bytes below ``root`` (templates: a few kB)."""
     h = hashlib.sha256()
+    for name, data in _template_files(root):
+        h.update(name.encode() + b"\0" + data + b"\0")
+    return h.hexdigest()
+
+
+def _template_files(root: Path):
+    """(name as Jinja's loader spells it, bytes) of every file below ``root``, sorted."""
     if root.is_dir():
         for path in sorted(root.rglob("*")):
             if path.is_file():
-                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+                yield path.relative_to(root).as_posix(), path.read_bytes()
